@@ -1,0 +1,22 @@
+# Sourced by setup and run-tests: installs the Debian packages a command needs, only when missing.
+# Usage: need_packages COMMAND:PACKAGE ...   (e.g. svscan:daemontools tcpserver:ucspi-tcp cc:gcc)
+
+need_packages() {
+  local pair cmd pkg missing=""
+  for pair in "$@"; do
+    cmd=${pair%%:*} pkg=${pair#*:}
+    if [ "${cmd#/}" != "$cmd" ]; then [ -e "$cmd" ] && continue
+    else command -v "$cmd" >/dev/null 2>&1 && continue; fi
+    case " $missing " in *" $pkg "*) ;; *) missing="$missing $pkg" ;; esac
+  done
+  [ -n "$missing" ] || return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "fatal: missing Debian packages:$missing (run as root, or apt-get install them)" >&2
+    exit 111
+  fi
+  echo "installing Debian packages:$missing"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null || apt-get update
+  # shellcheck disable=SC2086
+  apt-get install -y -qq --no-install-recommends $missing >/dev/null || apt-get install -y --no-install-recommends $missing
+}

@@ -1,0 +1,128 @@
+# Sourced by setup: installs every program that a module declares in src/main/install/programs.
+# A line there is `NAME MAIN-CLASS MODE [daemon]`: MODE is the octal mode of bin/NAME (owner root,
+# group qmail, as qmail's hier.c), or `shim` for qmail-queue's setuid shim; `daemon` marks a
+# long-running program, which keeps the JIT's top tier. Nothing here names a program: a new module
+# with a programs file is installed without editing this file.
+
+# JVM flags of every launcher (DESIGN.md "Start-up cost is the performance budget"). The two -Xlog
+# flags keep a missing or stale AOT cache (after a JDK upgrade, before ./setup is run again) from
+# printing errors into a program's output, which for qmail-local is a delivery report.
+SHORT_FLAGS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xlog:aot=off -Xlog:cds=off"
+DAEMON_FLAGS="-XX:+UseSerialGC -XX:-UsePerfData -Xlog:aot=off -Xlog:cds=off"
+# jnr-posix (long-running programs) uses sun.misc.Unsafe; FFM (qmail-queue's client) needs native access.
+NATIVE_FLAGS="--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED"
+
+program_modules() {  # src: prints the module directories that declare programs
+  local m
+  for m in "$1"/*/src/main/install/programs; do
+    [ -f "$m" ] && echo "${m%/src/main/install/programs}"
+  done
+}
+
+# copy_if_changed SRC DEST MODE: keeps DEST (and its mtime, which AOT caches check) when equal.
+copy_if_changed() {
+  if ! cmp -s "$1" "$2"; then install -m "$3" -o root -g qmail "$1" "$2"; fi
+}
+
+install_jars() {  # src root
+  local m jar
+  for m in $(program_modules "$1") "$1/qmail-common"; do
+    jar="$m/target/${m##*/}.jar"
+    [ -f "$jar" ] || { echo "fatal: $jar is missing: build first (mvn -DskipTests package)" >&2; exit 111; }
+    copy_if_changed "$jar" "$2/lib/${m##*/}.jar" 0644
+    if [ -d "$m/target/lib" ]; then
+      for jar in "$m"/target/lib/*.jar; do copy_if_changed "$jar" "$2/lib/${jar##*/}" 0644; done
+    fi
+  done
+}
+
+classpath_of() {  # module root: the module's jar, then its runtime dependencies, as installed
+  local m=$1 cp="$2/lib/${1##*/}.jar" jar
+  if [ -d "$m/target/lib" ]; then
+    for jar in $(ls "$m/target/lib" | sort); do cp="$cp:$2/lib/$jar"; done
+  fi
+  echo "$cp"
+}
+
+java_command() {  # name main kind classpath root aotflag: one line of words
+  local flags=$SHORT_FLAGS
+  [ "$3" = daemon ] && flags=$DAEMON_FLAGS
+  echo "$JAVA_HOME/bin/java $flags $NATIVE_FLAGS $6 -Djqmail.root=$5 -cp $4 $2"
+}
+
+write_launcher() {  # root name mode command
+  local tmp
+  tmp=$(mktemp)
+  printf '#!/bin/sh\n# %s: written by jqmail'"'"'s installer (./setup); change the installer, not this file.\nexec %s "$@"\n' \
+    "$2" "$4" > "$tmp"
+  copy_if_changed "$tmp" "$1/bin/$2" "$3"
+  rm -f "$tmp"
+}
+
+# The setuid shim of DESIGN.md "qmail-queue's privilege": C compiled here, the java command baked in.
+install_shim() {  # src-module root command
+  local dir words w
+  dir=$(mktemp -d)
+  {
+    printf '#define QQ_ROOT "%s"\n#define QQ_ARGV' "$2"
+    read -r -a words <<< "$3"
+    local sep=" "
+    for w in "${words[@]}"; do printf '%s"%s"' "$sep" "$w"; sep=", "; done
+    printf '\n'
+  } > "$dir/qmail-queue-shim.h"
+  cc -O2 -Wall -Wextra -Werror -I "$dir" -o "$dir/qmail-queue" "$1/src/main/c/qmail-queue-shim.c"
+  if ! cmp -s "$dir/qmail-queue" "$2/bin/qmail-queue"; then
+    install -m 0711 "$dir/qmail-queue" "$2/bin/qmail-queue"
+  fi
+  # chown clears the setuid bit, so owner first, then mode (qmail's hier.c: qmailq, qmail, 04711).
+  f "$2/bin/qmail-queue" qmailq qmail 4711
+  rm -rf "$dir"
+}
+
+# train_aot MODULE NAME MAIN KIND CLASSPATH ROOT SCRATCH: an AOT cache for NAME, made again only when a
+# jar of its class path is newer than the cache or the cache is missing.
+train_aot() {
+  local m=$1 name=$2 aot="$6/lib/aot/$2.aot" jar stale=0 cmd
+  [ -f "$aot" ] || stale=1
+  for jar in ${5//:/ }; do [ "$jar" -nt "$aot" ] && stale=1; done
+  [ "$stale" = 1 ] || return 0
+  rm -f "$aot"
+  cmd=$(java_command "$name" "$3" "$4" "$5" "$7" "-XX:AOTCacheOutput=$aot.tmp")
+  local trainer="$m/src/main/install/train-$name" work
+  work=$(mktemp -d)
+  # shellcheck disable=SC2086
+  if [ -x "$trainer" ]; then
+    (cd "$work" && "$trainer" $cmd) > "$work.log" 2>&1 || echo "warning: AOT training of $name failed (see $work.log)" >&2
+  else
+    (cd "$work" && $cmd < /dev/null) > "$work.log" 2>&1 || true
+  fi
+  if [ -s "$aot.tmp" ]; then
+    mv "$aot.tmp" "$aot"; chmod 0644 "$aot"; rm -f "$work.log"
+  else
+    rm -f "$aot.tmp"; echo "warning: no AOT cache for $name; it will start slower (see $work.log)" >&2
+  fi
+  rm -rf "$work"
+}
+
+install_programs() {  # src root
+  local src=$1 root=$2 m name main mode kind cp scratch aotflag
+  install_jars "$src" "$root"
+  scratch=$(mktemp -d)
+  make_tree "$scratch" >/dev/null
+  cp -p "$root"/control/* "$scratch/control/" 2>/dev/null || true
+  for m in $(program_modules "$src"); do
+    while read -r name main mode kind; do
+      case "$name" in ''|'#'*) continue ;; esac
+      cp=$(classpath_of "$m" "$root")
+      train_aot "$m" "$name" "$main" "$kind" "$cp" "$root" "$scratch"
+      aotflag=""
+      [ -f "$root/lib/aot/$name.aot" ] && aotflag="-XX:AOTCache=$root/lib/aot/$name.aot"
+      if [ "$mode" = shim ]; then
+        install_shim "$m" "$root" "$(java_command "$name" "$main" "$kind" "$cp" "$root" "$aotflag")"
+      else
+        write_launcher "$root" "$name" "$mode" "$(java_command "$name" "$main" "$kind" "$cp" "$root" "$aotflag")"
+      fi
+    done < "$m/src/main/install/programs"
+  done
+  rm -rf "$scratch"
+}

@@ -1,0 +1,59 @@
+package org.jqmail.it;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/** Looking into an installed queue from a test: what is in todo/, intd/, mess/. */
+final class QueueFiles {
+    private final Path queue;
+
+    QueueFiles(Path root) {
+        this.queue = root.resolve("queue");
+    }
+
+    Set<String> todo() throws IOException {
+        return names(queue.resolve("todo"));
+    }
+
+    Set<String> intd() throws IOException {
+        return names(queue.resolve("intd"));
+    }
+
+    Set<String> pid() throws IOException {
+        return names(queue.resolve("pid"));
+    }
+
+    /** Every mess file, as "S/N". */
+    Set<String> mess() throws IOException {
+        Set<String> all = new TreeSet<>();
+        try (Stream<Path> s = Files.walk(queue.resolve("mess"), 2)) {
+            s.filter(Files::isRegularFile).forEach(p -> all.add(p.getParent().getFileName() + "/" + p.getFileName()));
+        }
+        return all;
+    }
+
+    Path messOf(String n) {
+        long num = Long.parseLong(n);
+        return queue.resolve("mess").resolve(Long.toString(num % 23)).resolve(n);
+    }
+
+    Path todoOf(String n) {
+        return queue.resolve("todo").resolve(n);
+    }
+
+    Path intdOf(String n) {
+        return queue.resolve("intd").resolve(n);
+    }
+
+    private static Set<String> names(Path dir) throws IOException {
+        Set<String> all = new TreeSet<>();
+        try (Stream<Path> s = Files.list(dir)) {
+            s.forEach(p -> all.add(p.getFileName().toString()));
+        }
+        return all;
+    }
+}

@@ -22,6 +22,11 @@ public record Address(String local, String domain) {
         return lowerAscii(domain);
     }
 
+    /**
+     * The address again. An address that ended in '@' (empty domain) comes back without it, so do not
+     * round-trip an envelope address through Address where "user@" and "user" must stay different (for
+     * qmail-send only "user" gets envnoathost).
+     */
     @Override
     public String toString() {
         return domain.isEmpty() ? local : local + "@" + domain;

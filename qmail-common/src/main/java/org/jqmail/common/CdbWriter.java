@@ -10,7 +10,10 @@ import java.util.List;
 
 /**
  * Writes a cdb (cdbmake's format) to a channel positioned at 0. Records go out as they are added; the
- * hash tables and header are written by {@link #finish()}. Callers publish the result atomically (write
+ * hash tables and header are written by {@link #finish()}. Records and hash slots are placed exactly as
+ * cdbmake and tinycdb place them, so the same records in the same order give a byte-identical file (the
+ * tests hold known answers from tinycdb). Duplicate keys are all kept; {@link Cdb#findAll} returns them
+ * in the order added. Callers publish the result atomically (write
  * to a temporary name, {@link DurableFiles#publish}), as qmail-newu and qmail-newmrh do.
  */
 public final class CdbWriter {

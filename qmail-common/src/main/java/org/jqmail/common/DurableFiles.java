@@ -1,12 +1,14 @@
 package org.jqmail.common;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The one place where writes are made durable, in the order qmail relies on: data written, then
@@ -15,6 +17,9 @@ import java.nio.file.StandardOpenOption;
  * directory is fsync'd (notqmail GH#94, the reason for the syncdir patch), so we do that explicitly.
  */
 public final class DurableFiles {
+    /** Makes temporary names unique among the threads of one process. */
+    private static final AtomicLong TEMP_SEQUENCE = new AtomicLong();
+
     private DurableFiles() {}
 
     /** fsync a directory so that links, renames and unlinks in it survive a crash. */
@@ -43,20 +48,32 @@ public final class DurableFiles {
         syncDirectory(parentOf(target));
     }
 
-    /** Writes {@code data} to a fresh temporary file beside {@code target}, forces it and publishes it. */
+    /**
+     * Writes {@code data} to a fresh temporary file beside {@code target}, forces it and publishes it:
+     * afterwards {@code target} holds the old content or the new, and no temporary file is left.
+     * The temporary name is removed first and then created exclusively, so a symlink planted at that
+     * name is replaced, never followed.
+     */
     public static void replace(Path target, byte[] data) throws IOException {
         Path dir = parentOf(target);
-        Path temp = dir.resolve(target.getFileName() + ".tmp" + ProcessHandle.current().pid());
-        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(data);
-            while (buf.hasRemaining()) ch.write(buf);
-            ch.force(true);
-        } catch (IOException e) {
-            Files.deleteIfExists(temp);
+        Path temp = dir.resolve(target.getFileName() + ".tmp" + ProcessHandle.current().pid() + "."
+            + TEMP_SEQUENCE.incrementAndGet());
+        Files.deleteIfExists(temp);
+        try {
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ByteBuffer buf = ByteBuffer.wrap(data);
+                while (buf.hasRemaining()) ch.write(buf);
+                ch.force(true);
+            }
+            publish(temp, target);
+        } catch (IOException | RuntimeException e) {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
             throw e;
         }
-        publish(temp, target);
     }
 
     private static Path parentOf(Path p) {

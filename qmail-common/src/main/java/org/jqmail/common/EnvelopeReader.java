@@ -28,6 +28,11 @@ public final class EnvelopeReader {
             this.problem = problem;
         }
 
+        EnvelopeException(Problem problem, String message, Throwable cause) {
+            super(message, cause);
+            this.problem = problem;
+        }
+
         public Problem problem() {
             return problem;
         }
@@ -48,7 +53,11 @@ public final class EnvelopeReader {
 
     /**
      * Reads the whole envelope up to and including its final NUL, calling {@code sink} for the sender
-     * and then for each recipient. Returns the number of recipients.
+     * and then for each recipient. Returns the number of recipients. Nothing after the final NUL is read.
+     * <p>
+     * Trouble reading {@code in} is an {@link EnvelopeException} ({@link Problem#TRUNCATED}); an
+     * IOException comes only from the sink. qmail-queue needs the two apart: a read error is exit 54, a
+     * write error exit 53.
      */
     public long read(RecordSink sink) throws IOException, EnvelopeException {
         int first = next();
@@ -64,7 +73,8 @@ public final class EnvelopeReader {
         }
     }
 
-    private int address() throws IOException, EnvelopeException {
+    /** Reads one address into buf up to its NUL; refuses it as soon as it reaches MAX_ADDRESS bytes. */
+    private int address() throws EnvelopeException {
         for (int len = 0; ; len++) {
             int c = next();
             if (c == 0) return len;
@@ -75,8 +85,13 @@ public final class EnvelopeReader {
         }
     }
 
-    private int next() throws IOException, EnvelopeException {
-        int c = in.read();
+    private int next() throws EnvelopeException {
+        int c;
+        try {
+            c = in.read();
+        } catch (IOException e) {
+            throw new EnvelopeException(Problem.TRUNCATED, "cannot read envelope: " + e.getMessage(), e);
+        }
         if (c < 0) throw new EnvelopeException(Problem.TRUNCATED, "envelope ends before its final NUL");
         return c;
     }

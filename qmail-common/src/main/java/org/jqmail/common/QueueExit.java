@@ -3,6 +3,10 @@ package org.jqmail.common;
 /**
  * qmail-queue's exit codes (qmail-queue(8)) and the texts qmail's callers give for them (qmail.c's
  * qmail_close). 11–40 are permanent; everything else but 0 is temporary.
+ * <p>
+ * {@link #isPermanent} follows the man page; {@link #report} follows qmail_close, which also treats the
+ * old code 115 as "address too long" (permanent). A caller that turns an exit code into an SMTP reply or
+ * a delivery verdict should go by the first character of {@link #report}, as qmail's callers do.
  */
 public final class QueueExit {
     private QueueExit() {}

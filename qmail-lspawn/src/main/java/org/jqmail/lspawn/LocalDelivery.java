@@ -1,0 +1,101 @@
+package org.jqmail.lspawn;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.jqmail.spawn.ExitStatus;
+import org.jqmail.spawn.IdentityPrefix;
+import org.jqmail.spawn.Spawner;
+
+/**
+ * One local delivery, as qmail-lspawn.c's spawn() child does it: the recipient is cut at its last '@';
+ * an empty local part is the trash address (delivered, nothing done); otherwise the user comes from
+ * users/cdb or qmail-getpw, a uid of 0 is refused (QLX_ROOT), and qmail-local runs under the user's uid
+ * and gid as {@code qmail-local -- user home local dash ext domain sender defaultdelivery} with fd 0 the
+ * message and fds 1 and 2 one pipe, whose contents (capped at 3000 bytes) and the exit status become
+ * the report. The message descriptor is the caller's; it is not closed here.
+ */
+final class LocalDelivery {
+    private final Spawner spawner;
+    private final Path qmailLocal;
+    private final IdentityPrefix prefix;
+    private final UsersCdb users;
+    private final Getpw getpw;
+    private final byte[] defaultDelivery;
+    private final List<byte[]> environment;
+
+    LocalDelivery(Spawner spawner, Path qmailLocal, IdentityPrefix prefix, UsersCdb users, Getpw getpw,
+            byte[] defaultDelivery, List<byte[]> environment) {
+        this.spawner = spawner;
+        this.qmailLocal = qmailLocal;
+        this.prefix = prefix;
+        this.users = users;
+        this.getpw = getpw;
+        this.defaultDelivery = defaultDelivery;
+        this.environment = environment;
+    }
+
+    /** Delivers the message open on {@code messageFd} to {@code recipient} (which contains '@'). */
+    Outcome deliver(int messageFd, byte[] sender, byte[] recipient) {
+        int at = lastAt(recipient);
+        byte[] local = java.util.Arrays.copyOf(recipient, at);
+        byte[] domain = java.util.Arrays.copyOfRange(recipient, at + 1, recipient.length);
+        if (local.length == 0) return Outcome.success(new byte[0]); // "<>": qmail's trash address
+        Assignment a;
+        try {
+            a = users.find(local);
+            if (a == null) a = getpw.find(local);
+        } catch (LookupFailure f) {
+            return f.outcome();
+        }
+        if (a.uid() == 0) return LocalReport.internal(LocalReport.QLX_ROOT);
+        List<byte[]> argv = new ArrayList<>(prefix.argv(a.uid(), a.gid()));
+        argv.add(qmailLocal.toString().getBytes(StandardCharsets.ISO_8859_1));
+        argv.add(new byte[] {'-', '-'});
+        argv.add(a.user());
+        argv.add(a.home());
+        argv.add(local);
+        argv.add(a.dash());
+        argv.add(a.ext());
+        argv.add(domain);
+        argv.add(sender);
+        argv.add(defaultDelivery);
+        try {
+            return run(argv, messageFd);
+        } catch (IOException e) {
+            return LocalReport.internal(LocalReport.QLX_SYS);
+        }
+    }
+
+    private Outcome run(List<byte[]> argv, int messageFd) throws IOException {
+        int[] pipe = spawner.pipe();
+        long pid;
+        try {
+            pid = spawner.spawn(argv, environment, messageFd, pipe[1], pipe[1]);
+        } catch (IOException e) {
+            spawner.close(pipe[0]);
+            return LocalReport.internal(LocalReport.QLX_EXECSOFT);
+        } finally {
+            spawner.close(pipe[1]);
+        }
+        CappedOutput out = new CappedOutput(CappedOutput.QMAIL_LSPAWN_LIMIT);
+        boolean readAll = true;
+        try {
+            spawner.drain(pipe[0], out);
+        } catch (IOException e) {
+            readAll = false;
+        }
+        ExitStatus status = spawner.waitFor(pid); // reaped whatever happened to its output
+        if (!readAll) return LocalReport.internal(LocalReport.QLX_SYS);
+        return LocalReport.of(status, out.bytes());
+    }
+
+    static int lastAt(byte[] address) {
+        for (int i = address.length - 1; i >= 0; i--) {
+            if (address[i] == '@') return i;
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,245 @@
+package org.jqmail.queue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.Set;
+import org.jqmail.common.DurableFiles;
+import org.jqmail.common.EnvelopeReader;
+import org.jqmail.common.EnvelopeReader.EnvelopeException;
+import org.jqmail.common.QueueExit;
+import org.jqmail.common.QueueLayout;
+
+/**
+ * Puts one message into the queue in qmail-queue's crash-proof order (qmail-queue.c, INTERNALS):
+ * <ol>
+ * <li>create {@code pid/PID.TIME.SEQ} exclusively (SEQ 1..9; exit 63); its inode number N names the
+ *     message;
+ * <li>link it as {@code mess/(N mod 23)/N} (64) and unlink the pid name (63);
+ * <li>write the Received line and the message from fd 0 into it, {@code force}, fsync mess/S (53 on a
+ *     write error, 54 on a read error);
+ * <li>create {@code intd/N} exclusively (65) and write {@code u}uid, {@code p}pid and the envelope records
+ *     from fd 1 into it as they are read and checked, {@code force} (53/54, or the envelope's own 11/54/91);
+ * <li>link {@code intd/N} as {@code todo/N} (66): the commit point; fsync todo/.
+ * </ol>
+ * Linux does not make a link durable by itself (qmail assumes BSD's synchronous metadata; notqmail
+ * GH#94), hence the directory fsyncs: mess/S before intd exists, todo/ after the commit.
+ * <p>
+ * If anything fails before the commit, whatever was made is truncated and removed again, intd first
+ * (qmail-queue.c cleanup()): nothing partial is ever visible in todo/, and a message that was not queued
+ * leaves no file behind. After the commit nothing is removed: the message is queued.
+ * <p>
+ * One instance injects one message; it is not for reuse.
+ */
+final class Injection {
+    /** qmail-queue tries this many pid file names before it gives up (exit 63). */
+    static final int PID_TRIES = 9;
+
+    private static final Set<StandardOpenOption> CREATE = EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    /** Queue files are 0644 (qmail-queue runs with umask 033); explicit, whatever umask the caller left. */
+    private static final FileAttribute<Set<PosixFilePermission>> MODE_0644 =
+        PosixFilePermissions.asFileAttribute(EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+            PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ));
+
+    private final QueueLayout queue;
+    private final long pid;
+    private final long startSeconds;
+    private final Invoker invoker;
+
+    // What exists so far, for the cleanup.
+    private Path pidFile;
+    private Path messFile;
+    private FileChannel mess;
+    private Path intdFile;
+    private FileChannel intd;
+    private boolean committed;
+
+    /**
+     * @param pid qmail-queue's process id (pid file name, Received line, {@code p} record)
+     * @param startSeconds its start time (pid file name, Received line)
+     */
+    Injection(QueueLayout queue, long pid, long startSeconds, Invoker invoker) {
+        this.queue = queue;
+        this.pid = pid;
+        this.startSeconds = startSeconds;
+        this.invoker = invoker;
+    }
+
+    /**
+     * Queues {@code message} with the envelope read from {@code envelope} (after the message has been
+     * read to its end) and returns the message number N.
+     */
+    long inject(ReadableByteChannel message, InputStream envelope) throws QueueFailure, EnvelopeException {
+        try {
+            long n = createPidFile();
+            linkMess(n);
+            writeMessage(message);
+            writeIntd(n, envelope);
+            commit(n);
+            return n;
+        } finally {
+            // Also on an OutOfMemoryError or a bug: a message that is not committed leaves nothing.
+            if (!committed) cleanup();
+            close(mess);
+            close(intd);
+        }
+    }
+
+    private long createPidFile() throws QueueFailure {
+        IOException last = null;
+        for (int seq = 1; seq <= PID_TRIES && mess == null; seq++) {
+            Path p = queue.pidDir().resolve(pid + "." + startSeconds + "." + seq);
+            try {
+                mess = FileChannel.open(p, CREATE, MODE_0644);
+                pidFile = p;
+            } catch (IOException e) {
+                last = e;
+            }
+        }
+        if (mess == null) throw new QueueFailure(QueueExit.QUEUE_PID, "cannot create a file in queue/pid", last);
+        try {
+            return (Long) Files.getAttribute(pidFile, "unix:ino");
+        } catch (IOException | RuntimeException e) {
+            throw new QueueFailure(QueueExit.QUEUE_PID, "cannot stat " + pidFile, e);
+        }
+    }
+
+    private void linkMess(long n) throws QueueFailure {
+        Path m = queue.mess(n);
+        try {
+            Files.createLink(m, pidFile);
+        } catch (IOException e) {
+            throw new QueueFailure(QueueExit.QUEUE_MESS, "cannot link " + m, e);
+        }
+        messFile = m;
+        try {
+            Files.delete(pidFile);
+        } catch (IOException e) {
+            throw new QueueFailure(QueueExit.QUEUE_PID, "cannot unlink " + pidFile, e);
+        }
+        pidFile = null;
+    }
+
+    /** The Received line, then fd 0 to its end; the file forced and its directory entry made durable. */
+    private void writeMessage(ReadableByteChannel message) throws QueueFailure {
+        ByteBuffer buf = ByteBuffer.allocateDirect(64 * 1024);
+        buf.put(ReceivedLine.format(pid, invoker, startSeconds).getBytes(StandardCharsets.ISO_8859_1));
+        for (;;) {
+            int r;
+            try {
+                r = message.read(buf);
+            } catch (IOException e) {
+                throw new QueueFailure(QueueExit.READ_ERROR, "cannot read the message", e);
+            }
+            if (r < 0) break;
+            if (!buf.hasRemaining()) drain(buf);
+        }
+        drain(buf);
+        try {
+            mess.force(true);
+            DurableFiles.syncDirectory(messFile.getParent());
+        } catch (IOException e) {
+            throw new QueueFailure(QueueExit.WRITE_ERROR, "cannot sync " + messFile, e);
+        }
+    }
+
+    private void drain(ByteBuffer buf) throws QueueFailure {
+        buf.flip();
+        try {
+            while (buf.hasRemaining()) mess.write(buf);
+        } catch (IOException e) {
+            throw new QueueFailure(QueueExit.WRITE_ERROR, "cannot write " + messFile, e);
+        }
+        buf.clear();
+    }
+
+    private void writeIntd(long n, InputStream envelope) throws QueueFailure, EnvelopeException {
+        Path p = queue.intd(n);
+        try {
+            intd = FileChannel.open(p, CREATE, MODE_0644);
+        } catch (IOException e) {
+            throw new QueueFailure(QueueExit.QUEUE_INTD, "cannot create " + p, e);
+        }
+        intdFile = p;
+        IntdWriter out = new IntdWriter(intd);
+        try {
+            out.number('u', invoker.uid());
+            out.number('p', pid);
+            // Read errors are EnvelopeExceptions; an IOException here is the sink's, i.e. a write error.
+            new EnvelopeReader(envelope).read(out);
+            out.flush();
+            intd.force(true);
+        } catch (IOException e) {
+            throw new QueueFailure(QueueExit.WRITE_ERROR, "cannot write " + intdFile, e);
+        }
+    }
+
+    private void commit(long n) throws QueueFailure {
+        Path todo = queue.todo(n);
+        try {
+            Files.createLink(todo, intdFile);
+        } catch (IOException e) {
+            throw new QueueFailure(QueueExit.QUEUE_TODO, "cannot link " + todo, e);
+        }
+        committed = true;
+        try {
+            DurableFiles.syncDirectory(todo.getParent());
+        } catch (IOException e) {
+            // Visible in todo/ and complete, so not undone: the caller will try again, and a duplicate
+            // is what qmail prefers to a loss.
+            throw new QueueFailure(QueueExit.WRITE_ERROR, "cannot sync " + todo.getParent(), e);
+        }
+    }
+
+    /**
+     * qmail-queue.c cleanup(): truncate first (the space comes back even if the unlink fails), intd
+     * before mess, and stop if intd cannot be removed: a mess file left beside it lets qmail-send's
+     * cleanup (which scans mess/) remove both later, while an intd file alone would stay forever.
+     */
+    private void cleanup() {
+        if (intdFile != null) {
+            truncate(intd);
+            if (!delete(intdFile)) return;
+        }
+        if (messFile != null) {
+            truncate(mess);
+            delete(messFile);
+        }
+        if (pidFile != null) delete(pidFile);
+    }
+
+    private static void truncate(FileChannel ch) {
+        try {
+            if (ch != null) ch.truncate(0);
+        } catch (IOException | RuntimeException e) {
+            // best effort, as qmail's seek_trunc
+        }
+    }
+
+    private static boolean delete(Path p) {
+        try {
+            Files.delete(p);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static void close(FileChannel ch) {
+        try {
+            if (ch != null) ch.close();
+        } catch (IOException e) {
+            // the data is forced already, or the message is being abandoned
+        }
+    }
+}

@@ -12,10 +12,18 @@ DAEMON_FLAGS="-XX:+UseSerialGC -XX:-UsePerfData -Xlog:aot=off -Xlog:cds=off"
 # jnr-posix (long-running programs) uses sun.misc.Unsafe; FFM (qmail-queue's client) needs native access.
 NATIVE_FLAGS="--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED"
 
+# The modules of the build are those the root pom.xml lists; a directory it does not list is not part of
+# the build, and nothing of it is installed. JQMAIL_SKIP_UNBUILT=1 (for developers testing one module in
+# a tree where others are half-written) passes over a listed module whose jar has not been built.
 program_modules() {  # src: prints the module directories that declare programs
   local m
-  for m in "$1"/*/src/main/install/programs; do
-    [ -f "$m" ] && echo "${m%/src/main/install/programs}"
+  for m in $(sed -n 's|^ *<module>\([^<]*\)</module>.*|\1|p' "$1/pom.xml"); do
+    [ -f "$1/$m/src/main/install/programs" ] || continue
+    if [ -n "${JQMAIL_SKIP_UNBUILT:-}" ] && [ ! -f "$1/$m/target/$m.jar" ]; then
+      echo "warning: $m is not built; not installed (JQMAIL_SKIP_UNBUILT)" >&2
+      continue
+    fi
+    echo "$1/$m"
   done
 }
 
@@ -50,12 +58,25 @@ java_command() {  # name main kind classpath root aotflag: one line of words
   echo "$JAVA_HOME/bin/java $flags $NATIVE_FLAGS $6 -Djqmail.root=$5 -cp $4 $2"
 }
 
+# A launcher is a shell script, and sh must read a script to run it: where hier.c gives a binary
+# execute-only bits (0711), the launcher gets read with execute (0755). Nothing in it is secret.
+launcher_mode() {  # octal mode
+  local m=$1 out="" i c
+  for ((i = 0; i < ${#m}; i++)); do
+    c=${m:i:1}
+    [ "$i" -gt 0 ] && [ $(( c & 1 )) = 1 ] && c=$(( c | 4 ))
+    out="$out$c"
+  done
+  echo "$out"
+}
+
 write_launcher() {  # root name mode command
   local tmp
   tmp=$(mktemp)
   printf '#!/bin/sh\n# %s: written by jqmail'"'"'s installer (./setup); change the installer, not this file.\nexec %s "$@"\n' \
     "$2" "$4" > "$tmp"
-  copy_if_changed "$tmp" "$1/bin/$2" "$3"
+  copy_if_changed "$tmp" "$1/bin/$2" "$(launcher_mode "$3")"
+  f "$1/bin/$2" root qmail "$(launcher_mode "$3")"
   rm -f "$tmp"
 }
 

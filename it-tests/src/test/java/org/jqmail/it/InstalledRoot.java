@@ -21,7 +21,10 @@ public final class InstalledRoot implements BeforeAllCallback {
         Assumptions.assumeTrue(Proc.isRoot(), "integration tests run as root (CI does)");
         synchronized (InstalledRoot.class) {
             if (root == null) {
-                Path dir = Files.createTempDirectory("jqmail-it-");
+                // 0755: the qmail users must reach the root inside it, as they reach /var/qmail.
+                Path dir = Files.createTempDirectory("jqmail-it-",
+                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
                 Path r = dir.resolve("root");
                 Proc.Result setup = install(r);
                 if (setup.exit() != 0) throw new IOException("./setup failed:\n" + setup.out() + setup.err());

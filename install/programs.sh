@@ -125,6 +125,21 @@ train_aot() {
   rm -rf "$work"
 }
 
+# A module's src/main/install/boot/NAME becomes ROOT/boot/NAME (qmail's boot/home and friends), with
+# @ROOT@ replaced: the qmail-start command lines an administrator can choose from.
+install_boot() {  # src root
+  local m file tmp
+  for m in $(program_modules "$1"); do
+    for file in "$m"/src/main/install/boot/*; do
+      [ -f "$file" ] || continue
+      tmp=$(mktemp)
+      sed -e "s|@ROOT@|$2|g" "$file" > "$tmp"
+      copy_if_changed "$tmp" "$2/boot/${file##*/}" 0755
+      rm -f "$tmp"
+    done
+  done
+}
+
 install_programs() {  # src root
   local src=$1 root=$2 m name main mode kind cp scratch aotflag
   install_jars "$src" "$root"
@@ -146,4 +161,5 @@ install_programs() {  # src root
     done < "$m/src/main/install/programs"
   done
   rm -rf "$scratch"
+  install_boot "$src" "$root"
 }

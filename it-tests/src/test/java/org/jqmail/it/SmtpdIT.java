@@ -1,0 +1,167 @@
+package org.jqmail.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * qmail-smtpd as the world meets it: the installed service's run script (with a free port instead of
+ * 25) starts tcpserver on 127.0.0.1, which runs bin/qmail-smtpd as qmaild for each connection; swaks
+ * and Python's smtplib send mail, and the test looks at what reached ROOT/queue through the setuid
+ * qmail-queue. The rules the run script writes let 127.0.0.1 relay and nobody else, so a client bound
+ * to 127.0.0.2 plays the stranger.
+ */
+@ExtendWith(InstalledRoot.class)
+class SmtpdIT {
+    private static Process tcpserver;
+    private static int port;
+    private static Path log;
+    private static Path script;
+
+    @BeforeAll
+    static void startTcpserver() throws Exception {
+        Path root = InstalledRoot.root();
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        String run = Files.readString(root.resolve("supervise/qmail-smtpd/run"));
+        assertTrue(run.contains("\nPORT=25\n"), run);
+        script = Files.createTempFile("smtpd-run", ".sh");
+        Files.writeString(script, run.replace("\nPORT=25\n", "\nPORT=" + port + "\n"));
+        log = Files.createTempFile("smtpd-run", ".log");
+        tcpserver = new ProcessBuilder("/bin/sh", script.toString()).redirectErrorStream(true)
+            .redirectOutput(log.toFile()).start();
+        for (int i = 0; ; i++) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+                break;
+            } catch (IOException e) {
+                if (i == 200 || !tcpserver.isAlive()) throw new IOException("tcpserver did not start: " + Files.readString(log), e);
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    @AfterAll
+    static void stopTcpserver() throws Exception {
+        if (tcpserver == null) return;
+        tcpserver.descendants().forEach(ProcessHandle::destroy);
+        tcpserver.destroy();
+        if (!tcpserver.waitFor(10, TimeUnit.SECONDS)) tcpserver.destroyForcibly().waitFor();
+        Files.deleteIfExists(script);
+        Files.deleteIfExists(log);
+    }
+
+    private static String added(QueueFiles q, Set<String> before) throws IOException {
+        Set<String> now = new HashSet<>(q.todo());
+        now.removeAll(before);
+        assertEquals(1, now.size(), "one new message in todo: " + now);
+        return now.iterator().next();
+    }
+
+    private static String read(Path p) throws IOException {
+        return new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void theRunScriptWroteTheRulesAndTheirCdb() throws Exception {
+        Path control = InstalledRoot.root().resolve("control");
+        assertEquals(List.of("127.0.0.1:allow,RELAYCLIENT=\"\"", ":allow"),
+            Files.readAllLines(control.resolve("tcp.smtp")).stream().filter(l -> !l.startsWith("#")).toList());
+        assertTrue(Files.size(control.resolve("tcp.smtp.cdb")) >= 2048);
+    }
+
+    @Test
+    void swaksSendsAMessageThatLandsInTheQueue() throws Exception {
+        QueueFiles q = new QueueFiles(InstalledRoot.root());
+        Set<String> before = q.todo();
+        Proc.Result r = Proc.run(null, "swaks", "--server", "127.0.0.1:" + port, "--helo", "client.example",
+            "--from", "alice@example.net", "--to", "joe@" + InstalledRoot.HOST, "--header", "Subject: from swaks",
+            "--body", "Hello.\n.leading dot\n");
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().matches("(?s).*<-  250 ok \\d+ qp \\d+\n.*"), r.out());
+        String n = added(q, before);
+        String mess = read(q.messOf(n));
+        assertTrue(mess.matches("(?s)Received: \\(qmail \\d+ invoked from network\\); .* -0000\n"
+            + "Received: from unknown \\(HELO client.example\\) \\(127.0.0.1\\)\n  by " + InstalledRoot.HOST.replace(".", "\\.")
+            + " with SMTP; \\d{1,2} [A-Z][a-z]{2} \\d{4} \\d\\d:\\d\\d:\\d\\d -0000\n.*Subject: from swaks\n.*\n\nHello.\n.leading dot\n.*"), mess);
+        assertTrue(!mess.contains("\r"), "CR LF became LF");
+        String uid = Proc.run(null, "id", "-u", "qmaild").out().strip();
+        String todo = read(q.todoOf(n));
+        assertTrue(todo.matches("u" + uid + "\0p\\d+\0Falice@example.net\0Tjoe@" + InstalledRoot.HOST.replace(".", "\\.") + "\0"),
+            todo.replace('\0', '_'));
+    }
+
+    @Test
+    void pythonSmtplibPipelinesTwoRecipients() throws Exception {
+        QueueFiles q = new QueueFiles(InstalledRoot.root());
+        Set<String> before = q.todo();
+        String py = String.join("\n",
+            "import smtplib, sys",
+            "s = smtplib.SMTP('127.0.0.1', int(sys.argv[1]), timeout=30)",
+            "code, msg = s.ehlo('py.example')",
+            "assert b'PIPELINING' in msg and b'8BITMIME' in msg, msg",
+            "refused = s.sendmail('bob@example.org', ['a@" + InstalledRoot.HOST + "', 'b@" + InstalledRoot.HOST + "'],",
+            "    b'Subject: py\\r\\n\\r\\n\\xe4 8-bit body\\r\\n')",
+            "assert refused == {}, refused",
+            "print(s.quit())");
+        Proc.Result r = Proc.run(null, "python3", "-c", py, Integer.toString(port));
+        assertEquals(0, r.exit(), r.out() + r.err());
+        String n = added(q, before);
+        assertTrue(read(q.messOf(n)).endsWith("Subject: py\n\n\u00e4 8-bit body\n"), read(q.messOf(n)));
+        assertTrue(read(q.todoOf(n)).endsWith("Fbob@example.org\0Ta@" + InstalledRoot.HOST + "\0Tb@" + InstalledRoot.HOST + "\0"));
+    }
+
+    @Test
+    void aStrangerCannotRelayButLocalhostMay() throws Exception {
+        QueueFiles q = new QueueFiles(InstalledRoot.root());
+        Set<String> before = q.todo();
+        Proc.Result r = Proc.run(null, "swaks", "--server", "127.0.0.1:" + port, "--local-interface", "127.0.0.2",
+            "--from", "x@example.net", "--to", "victim@elsewhere.example", "--body", "relay?");
+        assertTrue(r.exit() != 0, r.out());
+        assertTrue(r.out().contains("<** 553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)"), r.out());
+        assertEquals(before, q.todo(), "nothing queued");
+
+        Proc.Result local = Proc.run(null, "swaks", "--server", "127.0.0.1:" + port, "--from", "x@example.net",
+            "--to", "friend@elsewhere.example", "--body", "relay from localhost");
+        assertEquals(0, local.exit(), local.out());
+        assertTrue(read(q.todoOf(added(q, before))).endsWith("Tfriend@elsewhere.example\0"));
+    }
+
+    @Test
+    void aSmuggledEndOfDataQueuesNothing() throws Exception {
+        QueueFiles q = new QueueFiles(InstalledRoot.root());
+        Set<String> before = q.todo();
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(30_000);
+            OutputStream out = s.getOutputStream();
+            InputStream in = s.getInputStream();
+            out.write(("MAIL FROM:<a@example.net>\r\nRCPT TO:<joe@" + InstalledRoot.HOST + ">\r\nDATA\r\n"
+                + "Subject: one\r\n\r\nx\n.\r\nMAIL FROM:<admin@" + InstalledRoot.HOST + ">\r\nRCPT TO:<joe@" + InstalledRoot.HOST
+                + ">\r\nDATA\r\nforged\r\n.\r\nQUIT\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String replies = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+            assertTrue(replies.endsWith("250 ok\r\n250 ok\r\n354 go ahead\r\n451 See http://pobox.com/~djb/docs/smtplf.html.\r\n"), replies);
+        }
+        Thread.sleep(500);
+        assertEquals(before, q.todo());
+    }
+}

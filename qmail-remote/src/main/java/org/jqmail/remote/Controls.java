@@ -1,0 +1,42 @@
+package org.jqmail.remote;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import org.jqmail.common.ControlFile;
+
+/**
+ * qmail-remote's control files (qmail-remote(8), docs/qmail-remote.md): helohost (default me; neither
+ * = cannot run), smtproutes, timeoutconnect (60 s), timeoutremote (1200 s), and our additions
+ * outgoingip (the local address to connect from) and dnsip (see {@link DnsServers}). Any trouble
+ * reading one is the temporary "Unable to read control files."
+ */
+record Controls(String helohost, SmtpRoutes routes, long timeoutConnect, long timeoutRemote,
+        InetAddress outgoingIp, List<InetSocketAddress> dnsServers) {
+
+    static final long DEFAULT_TIMEOUT_CONNECT = 60;
+    static final long DEFAULT_TIMEOUT_REMOTE = 1200;
+
+    static Controls read(ControlFile control, String dnscacheip, Path resolvConf) throws Verdict {
+        try {
+            long remote = control.number("timeoutremote", DEFAULT_TIMEOUT_REMOTE);
+            long connect = control.number("timeoutconnect", DEFAULT_TIMEOUT_CONNECT);
+            String helo = control.lineOrMe("helohost", null);
+            if (helo == null) throw Verdict.control();
+            SmtpRoutes routes = new SmtpRoutes(control.list("smtproutes", List.of()));
+            InetAddress outgoing = null;
+            String ip = control.line("outgoingip", null);
+            if (ip != null && !ip.isEmpty()) {
+                outgoing = IpLiteral.any(ip);
+                if (outgoing == null) throw Verdict.control();
+            }
+            List<InetSocketAddress> servers = DnsServers.find(dnscacheip, control, resolvConf);
+            // A timeout of 0 would fail every wait at once; qmail's select would too. One second at least.
+            return new Controls(helo, routes, Math.max(1, connect), Math.max(1, remote), outgoing, servers);
+        } catch (IOException | RuntimeException e) {
+            throw Verdict.control();
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package org.jqmail.remote;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+
+/**
+ * A TCP connection to an SMTP server with qmail's timeouts: connecting may take {@code timeoutconnect}
+ * seconds (timeoutconn.c), and every single read and every single write may wait {@code timeoutremote}
+ * seconds (timeoutread.c, timeoutwrite.c). A plain Socket has no write timeout, and a server that stops
+ * reading must not hold a delivery forever, so this is a non-blocking channel waited on with a selector.
+ */
+final class SmtpConnection implements AutoCloseable {
+    /** Why a connection could not be made; {@code timedOut} feeds queue/lock/tcpto. */
+    static final class ConnectFailure extends Exception {
+        final boolean timedOut;
+
+        ConnectFailure(boolean timedOut, Throwable cause) {
+            super(cause);
+            this.timedOut = timedOut;
+        }
+    }
+
+    private final SocketChannel channel;
+    private final Selector selector;
+    private final long timeoutMillis;
+
+    private SmtpConnection(SocketChannel channel, Selector selector, long timeoutMillis) {
+        this.channel = channel;
+        this.selector = selector;
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    static SmtpConnection open(InetSocketAddress to, InetAddress bind, long connectMillis, long timeoutMillis)
+            throws ConnectFailure {
+        SocketChannel ch = null;
+        Selector sel = null;
+        try {
+            ch = SocketChannel.open();
+            ch.configureBlocking(false);
+            if (bind != null) ch.bind(new InetSocketAddress(bind, 0));
+            sel = Selector.open();
+            if (!ch.connect(to)) {
+                ch.register(sel, SelectionKey.OP_CONNECT);
+                if (sel.select(Math.max(1, connectMillis)) == 0) throw new SocketTimeoutException("connect");
+                ch.finishConnect();
+                sel.selectedKeys().clear();
+            }
+            SmtpConnection c = new SmtpConnection(ch, sel, Math.max(1, timeoutMillis));
+            ch = null;
+            return c;
+        } catch (SocketTimeoutException e) {
+            throw new ConnectFailure(true, e);
+        } catch (ConnectException e) {
+            throw new ConnectFailure(false, e);
+        } catch (IOException | RuntimeException e) {
+            throw new ConnectFailure(false, e);
+        } finally {
+            if (ch != null) {
+                closeQuietly(ch);
+                if (sel != null) closeQuietly(sel);
+            }
+        }
+    }
+
+    /** Reads what is there, waiting at most the timeout; an IOException on timeout or end of stream. */
+    int read(ByteBuffer into) throws IOException {
+        for (;;) {
+            int n = channel.read(into);
+            if (n > 0) return n;
+            if (n < 0) throw new IOException("connection closed");
+            await(SelectionKey.OP_READ);
+        }
+    }
+
+    /** Writes all of {@code from}; each wait for room may take at most the timeout. */
+    void write(ByteBuffer from) throws IOException {
+        while (from.hasRemaining()) {
+            if (channel.write(from) == 0) await(SelectionKey.OP_WRITE);
+        }
+    }
+
+    private void await(int op) throws IOException {
+        SelectionKey key = channel.register(selector, op);
+        try {
+            if (selector.select(timeoutMillis) == 0) throw new SocketTimeoutException("timeoutremote");
+        } finally {
+            selector.selectedKeys().clear();
+            key.interestOps(0);
+        }
+    }
+
+    InetAddress remote() throws IOException {
+        return ((InetSocketAddress) channel.getRemoteAddress()).getAddress();
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(selector);
+        closeQuietly(channel);
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            // nothing left to do with it
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package org.jqmail.remote;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * A scripted SMTP server for tests: one connection at a time on {@code bind}, a greeting, then the reply
+ * the script gives for each command line; after a 354 the data up to CRLF.CRLF is kept and answered
+ * with the script's reply to "." . A reply of {@link #CLOSE} closes the connection, {@link #STALL} stops
+ * answering (until the test ends). Everything stops in {@link #close}.
+ */
+final class FakeSmtp implements AutoCloseable {
+    static final String CLOSE = "<close>";
+    static final String STALL = "<stall>";
+
+    final List<String> commands = Collections.synchronizedList(new ArrayList<>());
+    volatile byte[] data;
+    volatile InetAddress peer;
+    private final ServerSocket server;
+    private final Thread thread;
+    private volatile boolean closed;
+
+    FakeSmtp(InetAddress bind, String greeting, Function<String, String> script) throws IOException {
+        server = new ServerSocket(0, 5, bind);
+        thread = new Thread(() -> serve(greeting, script), "fake-smtp");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Answers every command with the usual success replies. */
+    static Function<String, String> happy() {
+        return cmd -> {
+            String c = cmd.length() >= 4 ? cmd.substring(0, 4).toUpperCase() : cmd;
+            return switch (c) {
+                case "DATA" -> "354 go ahead\r\n";
+                case "QUIT" -> "221 bye\r\n";
+                case "." -> "250 ok 123 qp 456\r\n";
+                default -> "250 ok\r\n";
+            };
+        };
+    }
+
+    int port() {
+        return server.getLocalPort();
+    }
+
+    private void serve(String greeting, Function<String, String> script) {
+        while (!closed) {
+            try (Socket s = server.accept()) {
+                s.setSoTimeout(20_000);
+                peer = s.getInetAddress();
+                session(s, greeting, script);
+            } catch (IOException e) {
+                // connection over
+            }
+        }
+    }
+
+    private void session(Socket s, String greeting, Function<String, String> script) throws IOException {
+        InputStream in = s.getInputStream();
+        OutputStream out = s.getOutputStream();
+        if (!say(out, greeting)) return;
+        for (;;) {
+            String line = readLine(in);
+            if (line == null) return;
+            commands.add(line);
+            String reply = script.apply(line);
+            if (!say(out, reply)) return;
+            if (reply.startsWith("354")) {
+                data = readData(in);
+                if (data == null) return;
+                commands.add(".");
+                if (!say(out, script.apply("."))) return;
+            }
+        }
+    }
+
+    private boolean say(OutputStream out, String reply) throws IOException {
+        if (reply.equals(CLOSE)) return false;
+        if (reply.equals(STALL)) {
+            while (!closed) {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return false;
+                }
+            }
+            return false;
+        }
+        out.write(reply.getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+        return true;
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (int c; (c = in.read()) >= 0; ) {
+            if (c == '\n') {
+                String s = b.toString(StandardCharsets.ISO_8859_1);
+                return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
+            }
+            b.write(c);
+        }
+        return null;
+    }
+
+    /** The data as it came over the wire, without the final ".\r\n". */
+    private static byte[] readData(InputStream in) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (int c; (c = in.read()) >= 0; ) {
+            b.write(c);
+            byte[] a = b.toByteArray();
+            int n = a.length;
+            if (n == 3 && a[0] == '.' && a[1] == '\r' && a[2] == '\n') return new byte[0];
+            if (n >= 5 && a[n - 5] == '\r' && a[n - 4] == '\n' && a[n - 3] == '.' && a[n - 2] == '\r' && a[n - 1] == '\n') {
+                return java.util.Arrays.copyOf(a, n - 3);
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        server.close();
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package org.jqmail.rspawn;
+
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.jqmail.common.QmailRoot;
+import org.jqmail.common.QueueLayout;
+import org.jqmail.common.SystemUsers;
+import org.jqmail.spawn.Spawner;
+import org.jqmail.tcpto.TcptoTable;
+
+/**
+ * qmail-rspawn: run qmail-remote for each remote delivery qmail-send asks for (docs/qmail-rspawn.md).
+ * fd 0: requests from qmail-send; fd 1: the hello byte, then reports. It runs as qmailr (qmail-start
+ * made it so) and so does every qmail-remote it starts: no identity change. At start it clears
+ * queue/lock/tcpto (qmail's tcpto_clean) and reads qmailq's uid, the owner every message must have.
+ * Exits 0 after qmail-send closes fd 0 and the last delivery has reported; 111 if it cannot start.
+ */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) {
+        Path root = QmailRoot.get();
+        QueueLayout queue = new QueueLayout(root.resolve("queue"));
+        RemoteSpawn spawn;
+        try {
+            int uidq = SystemUsers.system().uid("qmailq");
+            try {
+                new TcptoTable(queue.tcpto()).clear();
+            } catch (IOException e) {
+                // qmail's tcpto_clean: "if it fails, bummer"
+            }
+            String qr = System.getenv("QMAILREMOTE");
+            byte[] program = (qr != null && !qr.isEmpty() ? qr : root.resolve("bin/qmail-remote").toString())
+                .getBytes(StandardCharsets.ISO_8859_1);
+            List<byte[]> env = Spawner.inheritedEnvironment();
+            spawn = new RemoteSpawn(Spawner.create(), queue.queue().resolve("mess"), uidq, program, env,
+                new FileOutputStream(FileDescriptor.out));
+            spawn.hello();
+        } catch (IOException | RuntimeException | LinkageError e) {
+            System.exit(111);
+            return;
+        }
+        RequestReader reader = new RequestReader(spawn::start);
+        try (InputStream in = new FileInputStream(FileDescriptor.in)) {
+            byte[] buf = new byte[1024];
+            for (int n; (n = in.read(buf)) > 0; ) reader.feed(buf, n);
+        } catch (IOException e) {
+            // as end of input: stop taking requests, finish the running ones
+        }
+        try {
+            spawn.awaitAll();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        System.exit(0);
+    }
+}

@@ -23,7 +23,7 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] argv) {
-        List<String> args = RawArguments.of(argv);
+        List<String> args = org.jqmail.common.RawArguments.of(argv);
         if (args.isEmpty()) {
             fail(100, "usage: qmail-getpw local");
         }

@@ -1,11 +1,5 @@
 package org.jqmail.local;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -55,46 +49,5 @@ record Arguments(boolean deliver, String user, String homedir, String local, Str
     /** The recipient, local@domain. */
     String recipient() {
         return local + "@" + domain;
-    }
-
-    /**
-     * The program's arguments as the bytes the caller passed. The JVM decodes argv with the locale's
-     * charset, and under the C locale that qmail-start gives its children every byte above 127 becomes
-     * U+FFFD, which would put wrong bytes into the Delivered-To line and the forward envelope. Linux
-     * keeps the raw argv in /proc/self/cmdline; our arguments are its last {@code args.length} words
-     * (the launcher passes them last, after the main class). If that file cannot be read or does not
-     * agree with the JVM's view on the ASCII-only arguments, the JVM's strings are used.
-     */
-    static List<String> rawArguments(String[] args) {
-        List<String> jvm = List.of(args);
-        byte[] cmdline;
-        try (InputStream in = Files.newInputStream(Path.of("/proc/self/cmdline"))) {
-            cmdline = in.readNBytes(8 * 1024 * 1024);
-        } catch (IOException | RuntimeException e) {
-            return jvm;
-        }
-        List<String> words = new ArrayList<>();
-        int start = 0;
-        for (int i = 0; i < cmdline.length; i++) {
-            if (cmdline[i] == 0) {
-                words.add(new String(cmdline, start, i - start, StandardCharsets.ISO_8859_1));
-                start = i + 1;
-            }
-        }
-        if (words.size() < args.length) return jvm;
-        List<String> raw = words.subList(words.size() - args.length, words.size());
-        for (int i = 0; i < args.length; i++) {
-            String r = raw.get(i);
-            boolean agree = isAscii(args[i]) ? args[i].equals(r) : !isAscii(r);
-            if (!agree) return jvm;
-        }
-        return List.copyOf(raw);
-    }
-
-    private static boolean isAscii(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) >= 0x80) return false;
-        }
-        return true;
     }
 }

@@ -25,7 +25,7 @@ public final class Main {
     public static void main(String[] argv) {
         OutputStream out = new FileOutputStream(FileDescriptor.out);
         OutputStream err = new FileOutputStream(FileDescriptor.err);
-        Result r = run(Arguments.rawArguments(argv), err, out);
+        Result r = run(org.jqmail.common.RawArguments.of(argv), err, out);
         try {
             if (r.kind() == Result.Kind.SUCCESS) {
                 out.write(Delivery.bytes(r.text()));

@@ -66,12 +66,4 @@ class ArgumentsTest {
         assertTrue(a.deliver());
         assertEquals("-n", a.user());
     }
-
-    @Test
-    void rawArgumentsFallBackToTheJvmsWhenCmdlineDisagrees() {
-        // The test JVM's own cmdline does not end with these words, so the JVM's strings come back.
-        String[] args = {"definitely-not-in-cmdline", "x"};
-        assertEquals(List.of(args), Arguments.rawArguments(args));
-        assertEquals(List.of(), Arguments.rawArguments(new String[0]));
-    }
 }

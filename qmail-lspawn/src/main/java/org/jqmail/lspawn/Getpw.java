@@ -1,5 +1,6 @@
 package org.jqmail.lspawn;
 
+import org.jqmail.spawn.Report;
 import org.jqmail.spawn.ExitStatus;
 import org.jqmail.spawn.IdentityPrefix;
 import org.jqmail.spawn.Spawner;
@@ -72,8 +73,8 @@ final class Getpw {
             }
             case LocalReport.QLX_NFS, LocalReport.QLX_NOALIAS, LocalReport.QLX_SYS, LocalReport.QLX_NOMEM,
                 LocalReport.QLX_USAGE -> throw new LookupFailure(LocalReport.internal(status.code()));
-            case 111 -> throw new LookupFailure(Outcome.temporary("Temporary failure in qmail-getpw.\n"));
-            case 100 -> throw new LookupFailure(Outcome.permanent("qmail-getpw refused this address.\n"));
+            case 111 -> throw new LookupFailure(Report.temporary("Temporary failure in qmail-getpw.\n"));
+            case 100 -> throw new LookupFailure(Report.permanent("qmail-getpw refused this address.\n"));
             default -> throw new LookupFailure(LocalReport.internal(LocalReport.QLX_EXECPW));
         }
     }

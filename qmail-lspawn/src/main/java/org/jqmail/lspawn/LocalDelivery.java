@@ -1,5 +1,6 @@
 package org.jqmail.lspawn;
 
+import org.jqmail.spawn.Report;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -7,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jqmail.spawn.ExitStatus;
 import org.jqmail.spawn.IdentityPrefix;
+import org.jqmail.spawn.SpawnLoop;
+import org.jqmail.spawn.SpawnRequest;
 import org.jqmail.spawn.Spawner;
 
 /**
@@ -17,7 +20,7 @@ import org.jqmail.spawn.Spawner;
  * message and fds 1 and 2 one pipe, whose contents (capped at 3000 bytes) and the exit status become
  * the report. The message descriptor is the caller's; it is not closed here.
  */
-final class LocalDelivery {
+final class LocalDelivery implements SpawnLoop.Worker {
     private final Spawner spawner;
     private final Path qmailLocal;
     private final IdentityPrefix prefix;
@@ -37,18 +40,19 @@ final class LocalDelivery {
         this.environment = environment;
     }
 
-    /** Delivers the message open on {@code messageFd} to {@code recipient} (which contains '@'). */
-    Outcome deliver(int messageFd, byte[] sender, byte[] recipient) {
-        int at = lastAt(recipient);
+    @Override
+    public Report deliver(SpawnRequest request, int messageFd, int at) {
+        byte[] recipient = request.recipient();
+        byte[] sender = request.sender();
         byte[] local = java.util.Arrays.copyOf(recipient, at);
         byte[] domain = java.util.Arrays.copyOfRange(recipient, at + 1, recipient.length);
-        if (local.length == 0) return Outcome.success(new byte[0]); // "<>": qmail's trash address
+        if (local.length == 0) return Report.success(new byte[0]); // "<>": qmail's trash address
         Assignment a;
         try {
             a = users.find(local);
             if (a == null) a = getpw.find(local);
         } catch (LookupFailure f) {
-            return f.outcome();
+            return f.report();
         }
         if (a.uid() == 0) return LocalReport.internal(LocalReport.QLX_ROOT);
         List<byte[]> argv = new ArrayList<>(prefix.argv(a.uid(), a.gid()));
@@ -69,7 +73,7 @@ final class LocalDelivery {
         }
     }
 
-    private Outcome run(List<byte[]> argv, int messageFd) throws IOException {
+    private Report run(List<byte[]> argv, int messageFd) throws IOException {
         int[] pipe = spawner.pipe();
         long pid;
         try {
@@ -90,12 +94,5 @@ final class LocalDelivery {
         ExitStatus status = spawner.waitFor(pid); // reaped whatever happened to its output
         if (!readAll) return LocalReport.internal(LocalReport.QLX_SYS);
         return LocalReport.of(status, out.bytes());
-    }
-
-    static int lastAt(byte[] address) {
-        for (int i = address.length - 1; i >= 0; i--) {
-            if (address[i] == '@') return i;
-        }
-        return -1;
     }
 }

@@ -1,5 +1,6 @@
 package org.jqmail.lspawn;
 
+import org.jqmail.spawn.Report;
 import org.jqmail.spawn.ExitStatus;
 
 /**
@@ -32,14 +33,14 @@ final class LocalReport {
 
     private LocalReport() {}
 
-    static Outcome of(ExitStatus status, byte[] output) {
-        if (status.crashed()) return Outcome.temporary("qmail-local crashed.\n");
+    static Report of(ExitStatus status, byte[] output) {
+        if (status.crashed()) return Report.temporary("qmail-local crashed.\n");
         String fixed = fixedText(status.code());
-        if (fixed != null) return Outcome.of(fixed);
+        if (fixed != null) return Report.of(fixed);
         return switch (status.code()) {
-            case 0 -> Outcome.success(output);
-            case 111, 71, 74, 75 -> new Outcome('Z', output);
-            default -> new Outcome('D', output);
+            case 0 -> Report.success(output);
+            case 111, 71, 74, 75 -> new Report('Z', output);
+            default -> new Report('D', output);
         };
     }
 
@@ -60,9 +61,9 @@ final class LocalReport {
     }
 
     /** The outcome of a failure inside qmail-lspawn, named by its qlx.h code. */
-    static Outcome internal(int qlx) {
+    static Report internal(int qlx) {
         String fixed = fixedText(qlx);
         if (fixed == null) throw new IllegalArgumentException("not a qlx code: " + qlx);
-        return Outcome.of(fixed);
+        return Report.of(fixed);
     }
 }

@@ -1,17 +1,19 @@
 package org.jqmail.lspawn;
 
+import org.jqmail.spawn.Report;
+
 /** Finding the recipient's user failed; the outcome says how to report it. */
 final class LookupFailure extends Exception {
     private static final long serialVersionUID = 1L;
 
-    private final transient Outcome outcome;
+    private final transient Report report;
 
-    LookupFailure(Outcome outcome) {
-        super(outcome.toString().strip());
-        this.outcome = outcome;
+    LookupFailure(Report report) {
+        super(report.toString().strip());
+        this.report = report;
     }
 
-    Outcome outcome() {
-        return outcome;
+    Report report() {
+        return report;
     }
 }

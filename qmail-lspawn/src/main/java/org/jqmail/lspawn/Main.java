@@ -10,6 +10,7 @@ import java.util.List;
 import org.jqmail.common.QmailRoot;
 import org.jqmail.common.SystemUsers;
 import org.jqmail.spawn.IdentityPrefix;
+import org.jqmail.spawn.SpawnLoop;
 import org.jqmail.spawn.Spawner;
 
 /**
@@ -45,9 +46,8 @@ public final class Main {
                 env, devNull);
             LocalDelivery delivery = new LocalDelivery(spawner, root.resolve("bin/qmail-local"), prefix,
                 new UsersCdb(root.resolve("users/cdb")), getpw, argv[0].getBytes(StandardCharsets.ISO_8859_1), env);
-            Lspawn lspawn = new Lspawn(spawner, root.resolve("queue/mess"), qmailq, delivery,
-                new FileOutputStream(FileDescriptor.out));
-            lspawn.run(new FileInputStream(FileDescriptor.in));
+            new SpawnLoop(spawner, root.resolve("queue/mess"), qmailq, delivery, new FileOutputStream(FileDescriptor.out))
+                .run(new FileInputStream(FileDescriptor.in));
         } catch (IOException | RuntimeException | LinkageError e) {
             System.err.println("qmail-lspawn: cannot start: " + e.getMessage());
             System.exit(111);

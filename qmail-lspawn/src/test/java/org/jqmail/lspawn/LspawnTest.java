@@ -16,13 +16,14 @@ import java.util.List;
 import java.util.Map;
 import org.jqmail.common.CdbWriter;
 import org.jqmail.spawn.IdentityPrefix;
+import org.jqmail.spawn.SpawnLoop;
 import org.jqmail.spawn.Spawner;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The spawn loop end to end with a stand-in qmail-local (a shell script that prints its arguments and
+ * qmail-lspawn's deliveries through the spawn loop, with a stand-in qmail-local (a shell script that prints its arguments and
  * exits with the code its extension names) and a stand-in qmail-getpw; no identity change, so it runs
  * as any user. Requests go in as qmail-send writes them; reports are read back by slot.
  */
@@ -70,10 +71,10 @@ class LspawnTest {
         LocalDelivery d = new LocalDelivery(SPAWNER, tmp.resolve("qmail-local"), IdentityPrefix.NONE,
             new UsersCdb(tmp.resolve("cdb")), getpw, b("./Maildir/"), env);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new Lspawn(SPAWNER, tmp.resolve("mess"), me, d, out).run(new java.io.ByteArrayInputStream(b(requests)));
+        new SpawnLoop(SPAWNER, tmp.resolve("mess"), me, d, out).run(new java.io.ByteArrayInputStream(b(requests)));
         SPAWNER.close(devNull);
         byte[] r = out.toByteArray();
-        assertEquals(Lspawn.SLOTS, r[0] & 0xff, "hello byte");
+        assertEquals(SpawnLoop.SLOTS, r[0] & 0xff, "hello byte");
         Map<Integer, String> reports = new HashMap<>();
         int start = 1; // each report: a slot byte (which may be 0), the text, NUL
         for (int i = start + 1; i < r.length; i++) {
@@ -121,40 +122,6 @@ class LspawnTest {
     @Test
     void trashAddressIsDeliveredWithoutRunningAnything() throws Exception {
         assertEquals("K", run(req(3, "0/23", "s", "@example.com")).get(3));
-    }
-
-    @Test
-    void badRequestsGetSpawnCsTexts() throws Exception {
-        Map<Integer, String> r = run(req(0, "0/x3", "s", "joe@x") + req(1, "", "s", "joe@x")
-            + req(2, "1".repeat(100), "s", "joe@x") + req(3, "0/23", "s", "joe") + req(4, "0/99", "s", "joe@x")
-            + req(200, "0/23", "s", "joe@x") + req(5, "/0/23", "s", "joe@x"));
-        assertEquals("DInternal error: messid has nonnumerics. (#5.3.5)\n", r.get(0));
-        assertEquals("DInternal error: messid too short. (#5.3.5)\n", r.get(1));
-        assertEquals("DInternal error: messid too long. (#5.3.5)\n", r.get(2));
-        assertEquals("DSorry, address must include host name. (#5.1.3)\n", r.get(3));
-        assertEquals("Zqmail-spawn unable to open message. (#4.3.0)\n", r.get(4));
-        assertEquals("ZInternal error: delnum too big. (#4.3.5)\n", r.get(200));
-        assertEquals("DInternal error: messid has nonnumerics. (#5.3.5)\n", r.get(5), "a leading / is refused");
-    }
-
-    @Test
-    void messageMustBeARegularFileOwnedByTheQueueUser() throws Exception {
-        Files.createDirectories(mess.resolve("dir"));
-        Map<Integer, String> r = run(req(0, "0", "s", "joe@x"));
-        assertEquals("ZSorry, message has wrong type. (#4.3.5)\n", r.get(0));
-        // the right file, but the loop is told the queue belongs to someone else
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new Lspawn(SPAWNER, tmp.resolve("mess"), me + 1, null, out).run(new java.io.ByteArrayInputStream(b(req(4, "0/23", "s", "joe@x"))));
-        assertEquals("\u0004ZSorry, message has wrong owner. (#4.3.5)\n\0",
-            new String(out.toByteArray(), 1, out.size() - 1, StandardCharsets.ISO_8859_1));
-    }
-
-    @Test
-    void overlongFieldsAndAHalfRequestAreHandled() throws Exception {
-        Map<Integer, String> r = run(req(0, "0/23", "s", "j".repeat(RequestReader.MAX_ADDRESS + 10) + "@x")
-            + (char) 1 + "0/23\0sender-but-no-recipient");
-        assertEquals("Zqmail-spawn out of memory. (#4.3.0)\n", r.get(0));
-        assertEquals(1, r.size(), "the half request at end of input is dropped, as spawn.c does");
     }
 
     @Test

@@ -34,7 +34,7 @@ public final class Main {
         Reports out = new Reports();
         Verdict v;
         try {
-            v = run(RawArguments.of(argv), new BufferedInputStream(new FileInputStream(FileDescriptor.in), 64 * 1024),
+            v = run(org.jqmail.common.RawArguments.of(argv), new BufferedInputStream(new FileInputStream(FileDescriptor.in), 64 * 1024),
                 out);
         } catch (RuntimeException | Error e) {
             // A bug must not lose the message: temporary, and the report still ends properly.

@@ -11,6 +11,7 @@ import java.util.List;
 import org.jqmail.common.QmailRoot;
 import org.jqmail.common.QueueLayout;
 import org.jqmail.common.SystemUsers;
+import org.jqmail.spawn.SpawnLoop;
 import org.jqmail.spawn.Spawner;
 import org.jqmail.tcpto.TcptoTable;
 
@@ -27,7 +28,7 @@ public final class Main {
     public static void main(String[] args) {
         Path root = QmailRoot.get();
         QueueLayout queue = new QueueLayout(root.resolve("queue"));
-        RemoteSpawn spawn;
+        SpawnLoop loop;
         try {
             int uidq = SystemUsers.system().uid("qmailq");
             try {
@@ -38,23 +39,18 @@ public final class Main {
             String qr = System.getenv("QMAILREMOTE");
             byte[] program = (qr != null && !qr.isEmpty() ? qr : root.resolve("bin/qmail-remote").toString())
                 .getBytes(StandardCharsets.ISO_8859_1);
-            List<byte[]> env = Spawner.inheritedEnvironment();
-            spawn = new RemoteSpawn(Spawner.create(), queue.queue().resolve("mess"), uidq, program, env,
+            Spawner spawner = Spawner.create();
+            loop = new SpawnLoop(spawner, queue.queue().resolve("mess"), uidq,
+                new RemoteDelivery(spawner, program, Spawner.inheritedEnvironment()),
                 new FileOutputStream(FileDescriptor.out));
-            spawn.hello();
         } catch (IOException | RuntimeException | LinkageError e) {
             System.exit(111);
             return;
         }
-        RequestReader reader = new RequestReader(spawn::start);
         try (InputStream in = new FileInputStream(FileDescriptor.in)) {
-            byte[] buf = new byte[1024];
-            for (int n; (n = in.read(buf)) > 0; ) reader.feed(buf, n);
+            loop.run(in);
         } catch (IOException e) {
-            // as end of input: stop taking requests, finish the running ones
-        }
-        try {
-            spawn.awaitAll();
+            // closing fd 0 at the end: nothing to do
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -2,6 +2,7 @@ package org.jqmail.rspawn;
 
 import java.io.ByteArrayOutputStream;
 import org.jqmail.spawn.ExitStatus;
+import org.jqmail.spawn.Report;
 
 /**
  * qmail-rspawn's report for a finished qmail-remote (qmail-rspawn.c report()). qmail-remote always exits

@@ -36,7 +36,9 @@ public final class Main {
             Programs programs = Programs.installed(QmailRoot.get());
             programs.check();
             start = new Start(spawner, libc, programs, ids, Spawner.inheritedEnvironment());
-            start.run(RawArgs.of(argv));
+            // The exact bytes: an 8-bit default delivery or logger argument must reach its program unchanged.
+            start.run(org.jqmail.common.RawArguments.of(argv).stream()
+                .map(a -> a.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)).toList());
             throw new StartFailure("unable to become qmail-send");
         } catch (StartFailure e) {
             alert(libc, start == null ? 1 : start.log(), e.alert());

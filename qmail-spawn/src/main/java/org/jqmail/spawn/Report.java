@@ -1,4 +1,4 @@
-package org.jqmail.lspawn;
+package org.jqmail.spawn;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -8,8 +8,8 @@ import java.util.Arrays;
  * (try again later), {@code D} permanent failure (bounce), and a human-readable text that may hold
  * newlines but never NUL.
  */
-record Outcome(char letter, byte[] text) {
-    Outcome {
+public record Report(char letter, byte[] text) {
+    public Report {
         if (letter != 'K' && letter != 'Z' && letter != 'D') throw new IllegalArgumentException("verdict " + letter);
         // The report ends at the first NUL (qmail-lspawn.c report(): the text stops there).
         for (int i = 0; i < text.length; i++) {
@@ -20,25 +20,25 @@ record Outcome(char letter, byte[] text) {
         }
     }
 
-    static Outcome success(byte[] text) {
-        return new Outcome('K', text);
+    public static Report success(byte[] text) {
+        return new Report('K', text);
     }
 
-    static Outcome temporary(String text) {
-        return new Outcome('Z', text.getBytes(StandardCharsets.ISO_8859_1));
+    public static Report temporary(String text) {
+        return new Report('Z', text.getBytes(StandardCharsets.ISO_8859_1));
     }
 
-    static Outcome permanent(String text) {
-        return new Outcome('D', text.getBytes(StandardCharsets.ISO_8859_1));
+    public static Report permanent(String text) {
+        return new Report('D', text.getBytes(StandardCharsets.ISO_8859_1));
     }
 
     /** qmail's form "Ztext": a verdict letter followed by the text. */
-    static Outcome of(String letterAndText) {
-        return new Outcome(letterAndText.charAt(0), letterAndText.substring(1).getBytes(StandardCharsets.ISO_8859_1));
+    public static Report of(String letterAndText) {
+        return new Report(letterAndText.charAt(0), letterAndText.substring(1).getBytes(StandardCharsets.ISO_8859_1));
     }
 
     /** The report on the wire: slot byte, letter, text, NUL. */
-    byte[] report(int slot) {
+    public byte[] wire(int slot) {
         byte[] r = new byte[text.length + 3];
         r[0] = (byte) slot;
         r[1] = (byte) letter;
@@ -46,7 +46,7 @@ record Outcome(char letter, byte[] text) {
         return r;
     }
 
-    String textString() {
+    public String textString() {
         return new String(text, StandardCharsets.ISO_8859_1);
     }
 

@@ -32,6 +32,18 @@ copy_if_changed() {
   if ! cmp -s "$1" "$2"; then install -m "$3" -o root -g qmail "$1" "$2"; fi
 }
 
+# A dependency that is one of our own modules is taken from that module's own target/, not from the
+# copy in another module's target/lib: after a partial rebuild that copy may be older, and the last
+# module copied would win.
+built_jar() {  # src lib-jar: prints the jar to install for lib-jar
+  local base=${2##*/} name
+  name=${base%-*-SNAPSHOT.jar}
+  [ "$name" != "$base" ] || name=${base%-*.jar}
+  if [ -f "$1/$name/target/$name.jar" ]; then echo "$1/$name/target/$name.jar"
+  elif [ -f "$1/$name/target/$base" ]; then echo "$1/$name/target/$base"
+  else echo "$2"; fi
+}
+
 install_jars() {  # src root
   local m jar
   for m in $(program_modules "$1") "$1/qmail-common"; do
@@ -39,7 +51,7 @@ install_jars() {  # src root
     [ -f "$jar" ] || { echo "fatal: $jar is missing: build first (mvn -DskipTests package)" >&2; exit 111; }
     copy_if_changed "$jar" "$2/lib/${m##*/}.jar" 0644
     if [ -d "$m/target/lib" ]; then
-      for jar in "$m"/target/lib/*.jar; do copy_if_changed "$jar" "$2/lib/${jar##*/}" 0644; done
+      for jar in "$m"/target/lib/*.jar; do copy_if_changed "$(built_jar "$1" "$jar")" "$2/lib/${jar##*/}" 0644; done
     fi
   done
 }

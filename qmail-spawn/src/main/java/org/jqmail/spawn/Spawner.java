@@ -222,6 +222,75 @@ public final class Spawner {
         }
     }
 
+    /** Writes all of {@code buf[0..n)} to {@code fd}. */
+    public void write(int fd, byte[] buf, int n) throws IOException {
+        int off = 0;
+        while (off < n) {
+            byte[] chunk = off == 0 ? buf : java.util.Arrays.copyOfRange(buf, off, n);
+            int w = posix.write(fd, chunk, n - off);
+            if (w > 0) {
+                off += w;
+                continue;
+            }
+            int errno = posix.errno();
+            if (w < 0 && errno == EINTR) continue;
+            throw new IOException("write failed: errno " + errno);
+        }
+    }
+
+    /**
+     * An inherited descriptor as a stream, read with read(2) on the number itself. Unlike reopening
+     * {@code /proc/self/fd/N} (qmail-common's InheritedFd), this works for a pipe whose owner is another
+     * user: qmail-start, as root, makes the pipes that qmail-send, running as qmails, reads, and Linux
+     * checks a reopened pipe's owner and mode (0600) like a file's.
+     */
+    public InputStream input(int fd) {
+        return new InputStream() {
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) == 1 ? one[0] & 0xff : -1;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (len == 0) return 0;
+                byte[] buf = off == 0 ? b : new byte[len];
+                int n = posix.read(fd, buf, len);
+                while (n < 0 && posix.errno() == EINTR) n = posix.read(fd, buf, len);
+                if (n < 0) throw new IOException("read failed: errno " + posix.errno());
+                if (n == 0) return -1;
+                if (buf != b) System.arraycopy(buf, 0, b, off, n);
+                return n;
+            }
+
+            @Override
+            public void close() {
+                Spawner.this.close(fd);
+            }
+        };
+    }
+
+    /** An inherited descriptor as an unbuffered stream, written with write(2); see {@link #input}. */
+    public java.io.OutputStream output(int fd) {
+        return new java.io.OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                Spawner.this.write(fd, new byte[] {(byte) b}, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                Spawner.this.write(fd, off == 0 ? b : java.util.Arrays.copyOfRange(b, off, off + len), len);
+            }
+
+            @Override
+            public void close() {
+                Spawner.this.close(fd);
+            }
+        };
+    }
+
     /** Reads {@code fd} to end of file and closes it. */
     public void drain(int fd, Output into) throws IOException {
         byte[] buf = new byte[4096];

@@ -1,0 +1,191 @@
+package org.jqmail.send;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.jqmail.common.DurableFiles;
+import org.jqmail.common.QueueLayout;
+
+/**
+ * The todo thread: scans todo/ whenever the trigger is pulled, and at least every {@link #SLEEP_TODO}
+ * seconds, preprocessing each message ({@link Todo}) while the event loop goes on delivering.
+ * <p>
+ * This is the cure for the "silly qmail syndrome" (notqmail GH#104, the ext-todo patch): qmail-send does
+ * its todo work in the loop that also starts deliveries, one fsync-bound message per turn, so at high
+ * injection rates either the delivery slots go idle or todo/ grows without bound. Here todo work has its
+ * own thread, and it is group-committed: up to {@link #BATCH} messages are written, then all their files
+ * are forced, the directories they touched are synced once, and their todo/N removals go to qmail-clean in one pipelined
+ * exchange. A batch is also closed after {@link #BATCH_MILLIS} so the first messages of a burst are not
+ * held back. Each message is posted to the loop as soon as its todo/N is gone.
+ */
+final class TodoScan implements Runnable {
+    static final long SLEEP_TODO = 1500;
+    static final int BATCH = 64;
+    static final long BATCH_MILLIS = 20;
+    /** Threads that fsync a batch's files and directories concurrently. */
+    private static final int FSYNC_THREADS = 16;
+    private static final ExecutorService FSYNC = Executors.newFixedThreadPool(FSYNC_THREADS, r -> {
+        Thread t = new Thread(r, "qmail-send fsync");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final QueueLayout queue;
+    private final Todo todo;
+    private final Cleaner cleaner;
+    private final Log log;
+    private final BlockingQueue<Event> events;
+    private final Thread thread;
+    private boolean pulled = true; // scan once at start; guarded by this
+    private volatile boolean stop;
+
+    TodoScan(QueueLayout queue, Todo todo, Cleaner cleaner, Log log, BlockingQueue<Event> events) {
+        this.queue = queue;
+        this.todo = todo;
+        this.cleaner = cleaner;
+        this.log = log;
+        this.events = events;
+        this.thread = new Thread(this, "qmail-send todo");
+        thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** The trigger was pulled: scan (again) as soon as possible. */
+    synchronized void pull() {
+        pulled = true;
+        notifyAll();
+    }
+
+    /** Finish the message in hand and stop; waits at most {@code millis}. */
+    void stop(long millis) throws InterruptedException {
+        stop = true;
+        synchronized (this) {
+            notifyAll();
+        }
+        thread.join(millis);
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (!stop) {
+                synchronized (this) {
+                    long until = System.nanoTime() + SLEEP_TODO * 1_000_000_000L;
+                    while (!pulled && !stop) {
+                        long left = until - System.nanoTime();
+                        if (left <= 0) break;
+                        wait(left / 1_000_000 + 1);
+                    }
+                    pulled = false;
+                }
+                if (!stop) scan();
+            }
+        } catch (Cleaner.Lost e) {
+            events.add(new Event.CleanLost());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One pass over todo/. */
+    void scan() throws Cleaner.Lost {
+        List<Todo.Prepared> batch = new ArrayList<>();
+        long started = 0;
+        try (DirectoryStream<Path> dir = Files.newDirectoryStream(queue.queue().resolve("todo"))) {
+            for (Path p : dir) {
+                if (stop) break;
+                long id = QueueLayout.parseNumber(p.getFileName().toString());
+                if (id <= 0) continue;
+                Todo.Prepared prepared = todo.prepare(id);
+                if (prepared == null) continue;
+                if (batch.isEmpty()) started = System.nanoTime();
+                batch.add(prepared);
+                if (batch.size() >= BATCH || System.nanoTime() - started > BATCH_MILLIS * 1_000_000) {
+                    commit(batch);
+                    batch.clear();
+                }
+            }
+        } catch (IOException | java.nio.file.DirectoryIteratorException e) {
+            if (e instanceof Cleaner.Lost lost) throw lost;
+            log.warning("unable to read todo; will try again later");
+        }
+        commit(batch);
+    }
+
+    /**
+     * Makes the batch's new directory entries durable, then removes todo/N for each (qmail-clean); a
+     * message whose todo/N is gone is the loop's to deliver.
+     */
+    private static boolean done(Future<Boolean> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            return false;
+        }
+    }
+
+    void commit(List<Todo.Prepared> batch) throws Cleaner.Lost {
+        if (batch.isEmpty()) return;
+        try {
+            commitForced(batch);
+        } finally {
+            for (Todo.Prepared p : batch) p.close();
+        }
+    }
+
+    private void commitForced(List<Todo.Prepared> all) throws Cleaner.Lost {
+        // the fsyncs of a batch run side by side: the file system folds concurrent fsyncs into one
+        // journal commit (jbd2 on ext4), where one after the other each waits for a commit of its own
+        List<Future<Boolean>> forced = new ArrayList<>(all.size());
+        for (Todo.Prepared p : all) forced.add(FSYNC.submit(() -> p.force(log)));
+        List<Todo.Prepared> batch = new ArrayList<>(all.size());
+        for (int i = 0; i < all.size(); i++) if (done(forced.get(i))) batch.add(all.get(i));
+        if (batch.isEmpty()) return;
+        Set<Path> dirs = new LinkedHashSet<>();
+        for (Todo.Prepared p : batch) for (Path d : p.dirs()) dirs.add(d);
+        List<Future<Boolean>> synced = new ArrayList<>(dirs.size());
+        for (Path d : dirs) {
+            synced.add(FSYNC.submit(() -> {
+                try {
+                    DurableFiles.syncDirectory(d);
+                    return true;
+                } catch (IOException e) {
+                    log.warning("trouble fsyncing " + queue.queue().relativize(d) + "; will try again later");
+                    return false;
+                }
+            }));
+        }
+        boolean allSynced = true;
+        for (Future<Boolean> f : synced) allSynced &= done(f);
+        // qmail assumes synchronous directories; without the sync a crash could lose the new files
+        // after todo/ is gone, so the batch stays in todo/ for the next scan
+        if (!allSynced) return;
+        List<String> names = new ArrayList<>(batch.size());
+        for (Todo.Prepared p : batch) names.add("todo/" + p.id());
+        byte[] answers = cleaner.clean(names);
+        for (int i = 0; i < answers.length; i++) {
+            Todo.Prepared p = batch.get(i);
+            if (answers[i] != '+') {
+                log.warning("qmail-clean unable to clean up todo/" + p.id());
+                continue;
+            }
+            events.add(new Event.Preprocessed(p.id(), p.local(), p.remote()));
+        }
+    }
+}

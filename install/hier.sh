@@ -23,6 +23,9 @@ make_users() {
   ensure_user qmailq qmail /var/qmail
   ensure_user qmailr qmail /var/qmail
   ensure_user qmails qmail /var/qmail
+  # Ours, not qmail's: qmail-authd checks system passwords for SMTP AUTH as qmaila, with the
+  # supplementary group shadow given only by its run script (docs/qmail-authd.md).
+  ensure_user qmaila nofiles /var/qmail
 }
 
 # d PATH OWNER GROUP MODE: a directory with exactly this owner and mode.

@@ -23,21 +23,18 @@ import org.junit.jupiter.api.io.TempDir;
  * The queue manager as an administrator runs it: the installed qmail-send service (qmail-start and its
  * daemons, multilog for the log) under daemontools' svscan, mail injected with bin/qmail-queue, and
  * delivered to Maildirs, bounced, or deferred as qmail does; then svc -d stops it with nothing lost.
- * The service directory svscan watches here holds only qmail-send, so no SMTP port is opened.
  */
 @ExtendWith(InstalledRoot.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class QueueManagerIT {
     static final int UID = 64125;
     static final String HOST = InstalledRoot.HOST;
-    static final long WAIT_MS = 30_000;
 
     @TempDir
     static Path tmp;
     static Path root;
     static Path home;
-    static Path services;
-    static Process svscan;
+    static QueueService queue;
 
     @BeforeAll
     static void start() throws Exception {
@@ -52,21 +49,12 @@ class QueueManagerIT {
         Files.writeString(root.resolve("users/assign"),
             "=jq:jq:" + UID + ":" + UID + ":" + home + ":::\n+jq-:jq:" + UID + ":" + UID + ":" + home + ":-::\n.\n");
         sh("'" + root.resolve("bin/qmail-newu") + "'");
-        services = tmp.resolve("service");
-        Files.createDirectories(services);
-        Files.createSymbolicLink(services.resolve("qmail-send"), root.resolve("supervise/qmail-send"));
-        svscan = new ProcessBuilder("svscan", services.toString()).redirectErrorStream(true)
-            .redirectOutput(tmp.resolve("svscan.out").toFile()).start();
-        await("qmail-send logs its first status line", () -> log().contains("status: local 0/"));
+        queue = QueueService.start(root, tmp);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (svscan == null) return;
-        Proc.run(null, "svc", "-dx", services.resolve("qmail-send").toString(), services.resolve("qmail-send/log").toString());
-        svscan.destroy();
-        svscan.waitFor();
-        for (int i = 0; i < 100 && Proc.sh("pgrep -f 'supervise qmail-send' >/dev/null").exit() == 0; i++) Thread.sleep(100);
+        if (queue != null) queue.close();
     }
 
     private static void sh(String script) throws Exception {
@@ -75,19 +63,11 @@ class QueueManagerIT {
     }
 
     static String log() {
-        try {
-            return Files.readString(root.resolve("supervise/qmail-send/log/main/current"), StandardCharsets.ISO_8859_1);
-        } catch (java.io.IOException e) {
-            return "";
-        }
+        return queue.log();
     }
 
     static void await(String what, BooleanSupplier done) throws InterruptedException {
-        long end = System.currentTimeMillis() + WAIT_MS;
-        while (!done.getAsBoolean()) {
-            if (System.currentTimeMillis() > end) throw new AssertionError("timed out: " + what + "\nlog:\n" + log());
-            Thread.sleep(50);
-        }
+        queue.await(what, done);
     }
 
     static void inject(String sender, String recipient, String message) throws Exception {
@@ -165,7 +145,7 @@ class QueueManagerIT {
     @Test
     @Order(4)
     void svcDownStopsQmailSendAndItsDaemonsAndKeepsTheQueue() throws Exception {
-        Path svc = services.resolve("qmail-send");
+        Path svc = queue.service();
         sh("svc -d '" + svc + "'");
         await("svstat says down", () -> {
             try {

@@ -102,6 +102,18 @@ record MailAddress(String address, String params) {
         }
     }
 
+    /** True if {@code name} (no value, any case) is among the ESMTP parameters, e.g. SMTPUTF8. */
+    boolean hasParam(String name) {
+        int i = 0;
+        while (i < params.length()) {
+            while (i < params.length() && params.charAt(i) == ' ') i++;
+            int start = i;
+            while (i < params.length() && params.charAt(i) != ' ') i++;
+            if (i - start == name.length() && params.regionMatches(true, start, name, 0, name.length())) return true;
+        }
+        return false;
+    }
+
     /**
      * The value of the SIZE= parameter (RFC 1870) among {@code params}: -1 if there is none, -2 if it
      * is not a number. Parameter names are case-insensitive; a value too big for a long counts as

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 import org.jqmail.common.Ascii;
 import org.jqmail.common.ControlFile;
+import org.jqmail.common.QmailRoot;
 
 /**
  * qmail-smtpd: receive mail via SMTP (docs/qmail-smtpd.md, qmail-smtpd(8)).
@@ -18,7 +19,7 @@ import org.jqmail.common.ControlFile;
  * fd 0 reads from the client and fd 1 writes to it (tcpserver's socket); fd 2 goes to the log.
  * Accepted messages go to qmail-queue ($QMAILQUEUE, else ROOT/bin/qmail-queue). Exit 0 after QUIT,
  * 1 when the session ended any other way (the client went away, a timeout, a bare LF or CR, unreadable
- * controls).
+ * controls, a failed TLS handshake, too many failed AUTH attempts).
  */
 public final class Main {
     private Main() {}
@@ -27,8 +28,15 @@ public final class Main {
         FileOutputStream client = new FileOutputStream(FileDescriptor.out);
         Map<String, String> env = System.getenv();
         Controls controls;
+        Options options;
         try {
-            controls = Controls.load(ControlFile.ofRoot(), env);
+            ControlFile control = ControlFile.ofRoot();
+            controls = Controls.load(control, env);
+            try {
+                options = Options.load(control, QmailRoot.bin(), env, controls.greeting());
+            } catch (IOException e) {
+                throw new Controls.Unreadable(e.getMessage(), e);
+            }
         } catch (Controls.Unreadable e) {
             System.err.println("qmail-smtpd: unable to read controls: " + Ascii.printable(String.valueOf(e.getMessage())));
             say(client, "421 unable to read controls (#4.3.0)\r\n");
@@ -47,7 +55,7 @@ public final class Main {
                 return System.currentTimeMillis() / 1000;
             }
         };
-        Smtpd smtpd = new Smtpd(controls, Peer.fromEnvironment(env), dog.input(new FileInputStream(FileDescriptor.in)),
+        Smtpd smtpd = new Smtpd(controls, options, Peer.fromEnvironment(env), dog.input(new FileInputStream(FileDescriptor.in)),
             dog.output(client), new QmailQueue(), new LocalIps(), clock);
         int code;
         try {

@@ -18,6 +18,15 @@ final class ReceivedLine {
     private ReceivedLine() {}
 
     static byte[] of(Peer peer, String fakehelo, long epochSeconds) {
+        return of(peer, fakehelo, epochSeconds, "SMTP");
+    }
+
+    /**
+     * With a protocol keyword other than qmail's {@code SMTP}: RFC 3848's {@code ESMTPS} (TLS),
+     * {@code ESMTPA} (AUTH), {@code ESMTPSA}, and RFC 6531's {@code UTF8SMTP}, {@code UTF8SMTPS},
+     * {@code UTF8SMTPA}, {@code UTF8SMTPSA}.
+     */
+    static byte[] of(Peer peer, String fakehelo, long epochSeconds, String protocol) {
         ByteArrayOutputStream b = new ByteArrayOutputStream(160);
         raw(b, "Received: from ");
         safe(b, peer.remoteHost());
@@ -34,7 +43,9 @@ final class ReceivedLine {
         safe(b, peer.remoteIp());
         raw(b, ")\n  by ");
         safe(b, peer.localHost());
-        raw(b, " with SMTP; ");
+        raw(b, " with ");
+        raw(b, protocol);
+        raw(b, "; ");
         raw(b, Date822.format(epochSeconds));
         raw(b, "\n");
         return b.toByteArray();

@@ -10,7 +10,7 @@ import java.io.OutputStream;
  * of ours; a byte from the client never reaches one, so a reply cannot carry a forged line.
  */
 final class Replies implements SmtpInput.BeforeWait {
-    private final OutputStream out;
+    private OutputStream out;
     private final byte[] buf = new byte[512];
     private int n;
 
@@ -45,6 +45,15 @@ final class Replies implements SmtpInput.BeforeWait {
     @Override
     public void run() throws IOException {
         flush();
+    }
+
+    /** From now on write to {@code next} (the TLS session); call after a flush. */
+    void switchTo(OutputStream next) {
+        out = next;
+    }
+
+    OutputStream stream() {
+        return out;
     }
 
     void flush() throws IOException {

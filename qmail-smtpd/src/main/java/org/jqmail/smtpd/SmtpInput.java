@@ -25,7 +25,7 @@ final class SmtpInput {
     /** A command line as read: its bytes without the LF, or {@link #tooLong} if it passed the limit. */
     record Line(byte[] bytes, boolean tooLong) {}
 
-    private final InputStream in;
+    private InputStream in;
     private final BeforeWait beforeWait;
     private final byte[] buf = new byte[BUFFER];
     private int pos;
@@ -81,6 +81,22 @@ final class SmtpInput {
      */
     boolean pending() throws IOException {
         return pos < len || in.available() > 0;
+    }
+
+    /**
+     * From now on read {@code next} (the TLS session); everything still buffered from the old stream
+     * is thrown away: a command pipelined behind STARTTLS was sent in plaintext, before the
+     * handshake, and must never run as if it came through TLS (CVE-2011-0411).
+     */
+    void switchTo(InputStream next) {
+        in = next;
+        pos = 0;
+        len = 0;
+    }
+
+    /** The raw stream, for the TLS handshake to read from once the buffer is dropped. */
+    InputStream stream() {
+        return in;
     }
 
     private boolean fill() throws IOException {

@@ -74,7 +74,7 @@ class MainProcessTest {
         Run r = session("EHLO c.example\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<joe@mx.example>\r\nDATA\r\nSubject: s\r\n\r\nhi\r\n.\r\nQUIT\r\n",
             Map.of("DATABYTES", "1000"));
         assertEquals(0, r.exit(), r.replies());
-        assertTrue(r.replies().matches("220 mx.example ESMTP\r\n250-mx.example\r\n250-PIPELINING\r\n250-8BITMIME\r\n250 SIZE 1000\r\n"
+        assertTrue(r.replies().matches("220 mx.example ESMTP\r\n250-mx.example\r\n250-PIPELINING\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250 SIZE 1000\r\n"
             + "250 ok\r\n250 ok\r\n354 go ahead\r\n250 ok \\d+ qp \\d+\r\n221 mx.example\r\n"), r.replies());
         String msg = new String(file("msg"), StandardCharsets.ISO_8859_1);
         assertTrue(msg.matches("Received: from unknown \\(HELO c.example\\) \\(192.0.2.9\\)\n  by mx.example with SMTP; .* -0000\nSubject: s\n\nhi\n"), msg);

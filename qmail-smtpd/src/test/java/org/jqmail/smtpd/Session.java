@@ -22,6 +22,7 @@ final class Session {
     Peer peer = new Peer("192.0.2.1", "unknown", null, "mx.example", null);
     MailAddress.LocalIps ips = ip -> ip[0] == 127 && ip[1] == 0 && ip[2] == 0 && ip[3] == 1;
     final FakeQueue queue = new FakeQueue();
+    Options options = Options.NONE;
     /** Each write the server made, in order (to see what went out together). */
     final List<String> writes = new ArrayList<>();
     int exit;
@@ -71,7 +72,7 @@ final class Session {
                 writes.add(new String(b, off, len, StandardCharsets.ISO_8859_1));
             }
         };
-        exit = new Smtpd(controls(), peer, in, out, queue, ips, () -> NOW).run();
+        exit = new Smtpd(controls(), options, peer, in, out, queue, ips, () -> NOW).run();
         replies = all.toString(StandardCharsets.ISO_8859_1);
         return this;
     }

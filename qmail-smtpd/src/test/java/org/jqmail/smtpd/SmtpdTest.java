@@ -27,11 +27,11 @@ class SmtpdTest {
 
     @Test
     void heloAndEhlo() throws Exception {
-        assertEquals(List.of("250 mx.example", "250-mx.example", "250-PIPELINING", "250-8BITMIME", "250 SIZE", "221 mx.example"),
+        assertEquals(List.of("250 mx.example", "250-mx.example", "250-PIPELINING", "250-8BITMIME", "250-SMTPUTF8", "250 SIZE", "221 mx.example"),
             new Session().run("HELO client.example\r\nehlo client.example\r\nQUIT\r\n").lines());
         Session s = new Session();
         s.databytes = 1000;
-        assertEquals(List.of("250-mx.example", "250-PIPELINING", "250-8BITMIME", "250 SIZE 1000"), s.run("EHLO x\r\n").lines());
+        assertEquals(List.of("250-mx.example", "250-PIPELINING", "250-8BITMIME", "250-SMTPUTF8", "250 SIZE 1000"), s.run("EHLO x\r\n").lines());
     }
 
     @Test
@@ -163,7 +163,7 @@ class SmtpdTest {
     void pipelinedRepliesGoOutTogetherAndWaitingClientsGetTheirReply() throws Exception {
         Session s = new Session().chunks("EHLO x\r\n", "MAIL FROM:<a@b>\r\nRCPT TO:<joe@mx.example>\r\nRCPT TO:<ann@mx.example>\r\nDATA\r\n",
             "Subject: x\r\n\r\nbody\r\n.\r\n", "QUIT\r\n");
-        assertEquals(List.of("220 mx.example ESMTP\r\n", "250-mx.example\r\n250-PIPELINING\r\n250-8BITMIME\r\n250 SIZE\r\n",
+        assertEquals(List.of("220 mx.example ESMTP\r\n", "250-mx.example\r\n250-PIPELINING\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250 SIZE\r\n",
             "250 ok\r\n250 ok\r\n250 ok\r\n354 go ahead\r\n", "250 ok " + Session.NOW + " qp 4242\r\n", "221 mx.example\r\n"), s.writes);
         // MAIL, RCPT and RSET alone are not flushed until the client has nothing more for us
         Session m = new Session().chunks("MAIL FROM:<a@b>\r\nRSET\r\n", "NOOP\r\n");

@@ -1,0 +1,67 @@
+package org.jqmail.it;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The installed qmail-send service (qmail-start, its daemons, multilog) running under daemontools'
+ * svscan, watching a private service directory that holds only qmail-send, so no SMTP port is opened.
+ * One per test class: start it in @BeforeAll, stop it in @AfterAll.
+ */
+final class QueueService implements AutoCloseable {
+    static final long WAIT_MS = 30_000;
+
+    private final Path root;
+    private final Path services;
+    private final Process svscan;
+
+    private QueueService(Path root, Path services, Process svscan) {
+        this.root = root;
+        this.services = services;
+        this.svscan = svscan;
+    }
+
+    /** Starts svscan on {@code dir}/service and waits for qmail-send's first status line. */
+    static QueueService start(Path root, Path dir) throws Exception {
+        Path services = Files.createDirectories(dir.resolve("service"));
+        Files.createSymbolicLink(services.resolve("qmail-send"), root.resolve("supervise/qmail-send"));
+        Process svscan = new ProcessBuilder("svscan", services.toString()).redirectErrorStream(true)
+            .redirectOutput(dir.resolve("svscan.out").toFile()).start();
+        QueueService s = new QueueService(root, services, svscan);
+        s.await("qmail-send logs a status line", () -> s.log().contains("status: local 0/"));
+        return s;
+    }
+
+    Path service() {
+        return services.resolve("qmail-send");
+    }
+
+    /** qmail-send's log as multilog keeps it (TAI64N stamps). */
+    String log() {
+        try {
+            return Files.readString(root.resolve("supervise/qmail-send/log/main/current"), StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    void await(String what, BooleanSupplier done) throws InterruptedException {
+        long end = System.currentTimeMillis() + WAIT_MS;
+        while (!done.getAsBoolean()) {
+            if (System.currentTimeMillis() > end) throw new AssertionError("timed out: " + what + "\nlog:\n" + log());
+            Thread.sleep(50);
+        }
+    }
+
+    /** svc -dx on qmail-send and its log, then svscan itself; waits (bounded) for supervise to go. */
+    @Override
+    public void close() throws Exception {
+        Proc.run(null, "svc", "-dx", service().toString(), service().resolve("log").toString());
+        svscan.destroy();
+        svscan.waitFor();
+        for (int i = 0; i < 100 && Proc.sh("pgrep -f 'supervise qmail-send' >/dev/null").exit() == 0; i++) Thread.sleep(100);
+    }
+}

@@ -49,7 +49,8 @@ class QueueFaultsIT {
         Proc.Result mount = Proc.run(null, "mount", "-t", "tmpfs", "-o", "size=1m,mode=0750", "tmpfs", queue.toString());
         assertEquals(0, mount.exit(), "tmpfs mount (needs root): " + mount.err());
         try {
-            Proc.Result tree = Proc.sh(". \"$1/install/hier.sh\" && make_tree \"$2\"",
+            // hier.sh is bash (for ((...))), not sh.
+            Proc.Result tree = Proc.run(null, "bash", "-c", ". \"$1/install/hier.sh\" && make_tree \"$2\"", "bash",
                 InstalledRoot.source().toString(), root.toString());
             assertEquals(0, tree.exit(), tree.err());
             QueueFiles q = new QueueFiles(root);

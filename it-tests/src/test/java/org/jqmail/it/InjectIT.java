@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -66,21 +63,5 @@ class InjectIT {
         assertEquals(100, r.exit(), r.err());
         assertTrue(r.err().startsWith("qmail-inject: fatal: unable to parse this line:"), r.err());
         assertEquals(Set.of(), newTodo(q, before));
-    }
-
-    /** The wall time of one `sendmail -t` as nobody, median of 10 (printed for the report, not asserted). */
-    @Test
-    void timeOfOneSendmailRun() throws Exception {
-        Path root = InstalledRoot.root();
-        List<Long> ms = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            long t0 = System.nanoTime();
-            Proc.Result r = asNobody("printf \"To: bob\\nSubject: t\\n\\nhi\\n\" | " + root.resolve("bin/sendmail") + " -t");
-            ms.add((System.nanoTime() - t0) / 1_000_000);
-            assertEquals(0, r.exit(), r.err());
-        }
-        Long[] sorted = ms.toArray(new Long[0]);
-        Arrays.sort(sorted);
-        System.out.println("InjectIT: sendmail -t wall ms " + ms + ", median " + (sorted[4] + sorted[5]) / 2);
     }
 }

@@ -3,6 +3,7 @@ package org.jqmail.it;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class InstalledRoot implements BeforeAllCallback {
     public static final String HOST = "it.example.test";
+    static final long INSTALL_LIMIT_SECONDS = 900;
     private static Path root;
 
     @Override
@@ -37,8 +39,9 @@ public final class InstalledRoot implements BeforeAllCallback {
 
     /** Runs ./setup into {@code r} from the built tree; the jars must already be packaged. */
     public static Proc.Result install(Path r) throws IOException, InterruptedException {
-        return Proc.run(null, source().resolve("setup").toString(), "--root", r.toString(), "--no-build",
-            "--no-start", "--host", HOST);
+        // An install trains an AOT cache for every program: minutes on a busy 2-core machine.
+        return Proc.runWithin(INSTALL_LIMIT_SECONDS, null, List.of(source().resolve("setup").toString(), "--root",
+            r.toString(), "--no-build", "--no-start", "--host", HOST));
     }
 
     public static Path root() {

@@ -21,6 +21,11 @@ public final class Proc {
     }
 
     public static Result run(byte[] stdin, List<String> command) throws IOException, InterruptedException {
+        return runWithin(LIMIT_SECONDS, stdin, command);
+    }
+
+    /** As {@link #run(byte[], List)}, killed (and an IOException) after {@code seconds}. */
+    public static Result runWithin(long seconds, byte[] stdin, List<String> command) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command);
         Process p = pb.start();
         Thread feeder = Thread.ofVirtual().start(() -> {
@@ -32,11 +37,11 @@ public final class Proc {
         });
         var out = drain(p.getInputStream());
         var err = drain(p.getErrorStream());
-        if (!p.waitFor(LIMIT_SECONDS, TimeUnit.SECONDS)) {
+        if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
             p.waitFor();
-            throw new IOException("timed out after " + LIMIT_SECONDS + " s: " + command);
+            throw new IOException("timed out after " + seconds + " s: " + command);
         }
         feeder.join();
         return new Result(p.exitValue(), out.get(), err.get());

@@ -10,16 +10,23 @@ import org.jqmail.common.ControlFile;
 /**
  * qmail-remote's control files (qmail-remote(8), docs/qmail-remote.md): helohost (default me; neither
  * = cannot run), smtproutes, timeoutconnect (60 s), timeoutremote (1200 s), and our additions
- * outgoingip (the local address to connect from) and dnsip (see {@link DnsServers}). Any trouble
+ * outgoingip (the local address to connect from), dnsip (see {@link DnsServers}) and tlsdestinations
+ * ({@link TlsDestinations}). Any trouble
  * reading one is the temporary "Unable to read control files."
  */
 record Controls(String helohost, SmtpRoutes routes, long timeoutConnect, long timeoutRemote,
-        InetAddress outgoingIp, List<InetSocketAddress> dnsServers) {
+        InetAddress outgoingIp, List<InetSocketAddress> dnsServers, TlsDestinations tlsDestinations, Path root) {
+
+    Controls(String helohost, SmtpRoutes routes, long timeoutConnect, long timeoutRemote, InetAddress outgoingIp,
+            List<InetSocketAddress> dnsServers) {
+        this(helohost, routes, timeoutConnect, timeoutRemote, outgoingIp, dnsServers, new TlsDestinations(List.of()),
+            Path.of("/"));
+    }
 
     static final long DEFAULT_TIMEOUT_CONNECT = 60;
     static final long DEFAULT_TIMEOUT_REMOTE = 1200;
 
-    static Controls read(ControlFile control, String dnscacheip, Path resolvConf) throws Verdict {
+    static Controls read(Path root, ControlFile control, String dnscacheip, Path resolvConf) throws Verdict {
         try {
             long remote = control.number("timeoutremote", DEFAULT_TIMEOUT_REMOTE);
             long connect = control.number("timeoutconnect", DEFAULT_TIMEOUT_CONNECT);
@@ -33,8 +40,9 @@ record Controls(String helohost, SmtpRoutes routes, long timeoutConnect, long ti
                 if (outgoing == null) throw Verdict.control();
             }
             List<InetSocketAddress> servers = DnsServers.find(dnscacheip, control, resolvConf);
+            TlsDestinations tls = new TlsDestinations(control.list("tlsdestinations", List.of()));
             // A timeout of 0 would fail every wait at once; qmail's select would too. One second at least.
-            return new Controls(helo, routes, Math.max(1, connect), Math.max(1, remote), outgoing, servers);
+            return new Controls(helo, routes, Math.max(1, connect), Math.max(1, remote), outgoing, servers, tls, root);
         } catch (IOException | RuntimeException e) {
             throw Verdict.control();
         }

@@ -15,7 +15,8 @@ import org.jqmail.tcpto.TcptoTable;
  * (smtproutes, else its MX list), refuse an MX list on which this host is a best-preference exchanger,
  * then try the addresses in order, skipping those that queue/lock/tcpto says keep timing out, until one
  * accepts a connection; that connection's SMTP dialogue decides the message. If none connects: the
- * temporary "wasn't able to establish an SMTP connection".
+ * temporary "wasn't able to establish an SMTP connection". Ours: a TLS failure (see {@link Verdict#nextMx})
+ * goes on to the next address, and is the report if no other address takes the message.
  */
 final class Delivery {
     /** This machine's addresses, asked only when an MX list has to be checked against them. */
@@ -55,13 +56,22 @@ final class Delivery {
 
     private Verdict deliver(String host, String sender, List<String> recipients, InputStream message, Reports out)
             throws Verdict, Blast.MessageProblem {
-        SmtpRoutes.Route route = controls.routes().lookup(host);
+        // An internationalized host is looked up (smtproutes, tlsdestinations, DNS) by its A-labels.
+        String ascii = Idn.ascii(host);
+        if (ascii == null) throw Verdict.dnsHard(host);
+        SmtpRoutes.Route route = controls.routes().lookup(ascii);
         boolean relayed = route != null && route.relay() != null;
-        int port = route == null ? defaultPort : route.port();
-        String target = relayed ? route.relay() : host;
+        TlsDestinations.Rule tls = controls.tlsDestinations().lookup(ascii);
+        int port = tls.port() != 0 ? tls.port() : route == null ? defaultPort : route.port();
+        String target = relayed ? Idn.ascii(route.relay()) : ascii;
+        if (target == null) throw Verdict.control();
 
         List<String> rcpts = new ArrayList<>(recipients.size());
-        for (String r : recipients) rcpts.add(Quote.address(r));
+        boolean utf8 = Utf8.international(sender);
+        for (String r : recipients) {
+            rcpts.add(Quote.address(r));
+            utf8 |= Utf8.international(r);
+        }
         String from = Quote.address(sender);
 
         MxList mx = new MxList(dns, random);
@@ -81,6 +91,8 @@ final class Delivery {
         for (Target t : targets) any |= t.preference() < prefme;
         if (!any) throw Verdict.ambiguousMx();
 
+        Plan plan = null;
+        Verdict lastTls = null;
         for (Target t : targets) {
             if (t.preference() >= prefme) continue;
             Inet4Address v4 = t.address() instanceof Inet4Address a ? a : null;
@@ -95,10 +107,18 @@ final class Delivery {
             }
             try (conn) {
                 if (v4 != null) tcpto.record(v4, false, now);
-                return new Smtp(conn, IpLiteral.format(t.address()))
-                    .run(controls.helohost(), from, rcpts, message, out);
+                if (plan == null) {
+                    MessageScan scan = MessageScan.of(message);
+                    plan = new Plan(controls.helohost(), from, rcpts, tls, route == null ? null : route.auth(), utf8,
+                        scan.utf8Header(), scan.eightBit(), scan.message(), controls.root());
+                }
+                Verdict v = new Smtp(conn, IpLiteral.format(t.address())).run(plan, t, port, out);
+                // A TLS failure is the server's: the next exchanger may do better (the message is untouched).
+                if (!v.tryNextMx()) return v;
+                lastTls = v;
             }
         }
+        if (lastTls != null) return lastTls;
         throw Verdict.noConnection();
     }
 

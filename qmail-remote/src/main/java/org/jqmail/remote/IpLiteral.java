@@ -46,10 +46,20 @@ final class IpLiteral {
         }
     }
 
-    /** A host given as an address: {@code [d.d.d.d]} or plain {@code d.d.d.d} (dns.c); or null. */
+    /**
+     * A host given as an address, or null: {@code [d.d.d.d]} or plain {@code d.d.d.d} (dns.c), and ours:
+     * the RFC 5321 IPv6 address literal {@code [IPv6:2001:db8::1]} (the tag in any case) and the bracketed
+     * {@code [2001:db8::1]} that s/qmail takes. A bracketed text that is neither is no address (null): it
+     * then fails as a host name would, never reaching DNS as something else.
+     */
     static InetAddress host(String host) {
         if (host.length() > 2 && host.charAt(0) == '[' && host.charAt(host.length() - 1) == ']') {
-            return ipv4(host.substring(1, host.length() - 1));
+            String in = host.substring(1, host.length() - 1);
+            if (in.regionMatches(true, 0, "IPv6:", 0, 5)) in = in.substring(5);
+            else if (in.indexOf(':') < 0) return ipv4(in);
+            if (in.indexOf(':') < 0 || in.indexOf('%') >= 0 || in.indexOf('[') >= 0) return null;
+            InetAddress a = any(in);
+            return a instanceof java.net.Inet6Address ? a : null;
         }
         return ipv4(host);
     }

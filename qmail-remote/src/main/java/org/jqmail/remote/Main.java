@@ -1,8 +1,6 @@
 package org.jqmail.remote;
 
-import java.io.BufferedInputStream;
 import java.io.FileDescriptor;
-import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,8 +32,7 @@ public final class Main {
         Reports out = new Reports();
         Verdict v;
         try {
-            v = run(org.jqmail.common.RawArguments.of(argv), new BufferedInputStream(new FileInputStream(FileDescriptor.in), 64 * 1024),
-                out);
+            v = run(org.jqmail.common.RawArguments.of(argv), MessageInput.stdin(), out);
         } catch (RuntimeException | Error e) {
             // A bug must not lose the message: temporary, and the report still ends properly.
             v = Verdict.temporary("qmail-remote failed: " + Reports.safe(String.valueOf(e)) + " (#4.3.0)\n");
@@ -57,7 +54,7 @@ public final class Main {
         if (!Files.isDirectory(root)) return Verdict.chdir();
         Controls controls;
         try {
-            controls = Controls.read(new ControlFile(root.resolve("control")), System.getenv("DNSCACHEIP"),
+            controls = Controls.read(root, new ControlFile(root.resolve("control")), System.getenv("DNSCACHEIP"),
                 Path.of("/etc/resolv.conf"));
         } catch (Verdict v) {
             return v;

@@ -37,7 +37,7 @@ final class MxList {
     /** dns_mxip: through the MX records of {@code host}. */
     Result mx(String host) {
         InetAddress literal = IpLiteral.host(host);
-        if (literal != null) return new Result(Dns.Status.OK, List.of(new Target(literal, 0)));
+        if (literal != null) return new Result(Dns.Status.OK, List.of(new Target(literal, 0, IpLiteral.format(literal))));
         Dns.Answer answer = dns.query(host, DnsClient.MX);
         if (answer.status() == Dns.Status.SOFT) return new Result(Dns.Status.SOFT, List.of());
         if (answer.status() == Dns.Status.HARD) return ip(host);
@@ -59,7 +59,7 @@ final class MxList {
     /** dns_ip: the host's own addresses, preference 0 (a relay from smtproutes, or a host without MX). */
     Result ip(String host) {
         InetAddress literal = IpLiteral.host(host);
-        if (literal != null) return new Result(Dns.Status.OK, List.of(new Target(literal, 0)));
+        if (literal != null) return new Result(Dns.Status.OK, List.of(new Target(literal, 0, IpLiteral.format(literal))));
         List<Target> out = new ArrayList<>();
         Dns.Status s = addresses(host, 0, out);
         return new Result(out.isEmpty() ? s : Dns.Status.OK, out);
@@ -68,9 +68,9 @@ final class MxList {
     /** A then AAAA records of {@code host}; the status says HARD only if both questions were hard. */
     private Dns.Status addresses(String host, int preference, List<Target> out) {
         Dns.Answer a = dns.query(host, DnsClient.A);
-        for (Record r : a.records()) if (r instanceof ARecord x) out.add(new Target(x.getAddress(), preference));
+        for (Record r : a.records()) if (r instanceof ARecord x) out.add(new Target(x.getAddress(), preference, host));
         Dns.Answer aaaa = dns.query(host, DnsClient.AAAA);
-        for (Record r : aaaa.records()) if (r instanceof AAAARecord x) out.add(new Target(x.getAddress(), preference));
+        for (Record r : aaaa.records()) if (r instanceof AAAARecord x) out.add(new Target(x.getAddress(), preference, host));
         if (a.status() == Dns.Status.OK || aaaa.status() == Dns.Status.OK) return Dns.Status.OK;
         if (a.status() == Dns.Status.SOFT || aaaa.status() == Dns.Status.SOFT) return Dns.Status.SOFT;
         return Dns.Status.HARD;

@@ -5,7 +5,7 @@ package org.jqmail.remote;
  * addrmangle): the local part, everything before the last '@', is sent as it is when it is a dot-atom of
  * RFC 821 characters, and otherwise in double quotes with CR, LF, '"' and '\' escaped by a backslash. An
  * address without '@' (the null sender, for one) is sent unchanged. Bytes above 127 force quoting and
- * are otherwise sent as they are.
+ * are otherwise sent as they are, unless the local part is UTF-8 (RFC 6531: then they are atom text).
  */
 final class Quote {
     private static final String SPECIALS = "\"(),:;<>@[\\]";
@@ -21,9 +21,11 @@ final class Quote {
 
     static boolean needsQuoting(String s) {
         if (s.isEmpty()) return true;
+        // RFC 6531 3.3: UTF-8 is atom text (it goes only with SMTPUTF8); other 8-bit bytes are quoted, as qmail does
+        boolean intl = Utf8.international(s);
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (c <= 32 || c >= 127 || SPECIALS.indexOf(c) >= 0) return true;
+            if (c <= 32 || (c >= 127 && !(intl && c >= 128)) || SPECIALS.indexOf(c) >= 0) return true;
         }
         return s.charAt(0) == '.' || s.charAt(s.length() - 1) == '.' || s.contains("..");
     }

@@ -1,30 +1,39 @@
 package org.jqmail.remote;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLSession;
 
 /**
- * One SMTP dialogue, qmail's (qmail-remote.c smtp): greeting 220, {@code HELO helohost} answered 250,
- * {@code MAIL FROM:<sender>}, one {@code RCPT TO:<recipient>} at a time, {@code DATA}, the message,
- * the final reply, {@code QUIT}. No EHLO, so no extensions: the message is sent as it is, 8-bit bytes
- * included, exactly as qmail sends it (qmail-remote(8): "qmail-remote will happily send such
- * messages"). Once connected, the outcome is final: no other MX is tried, as in qmail.
+ * One SMTP dialogue, qmail's (qmail-remote.c smtp) with the ESMTP of the qmail TLS patches: greeting
+ * 220; {@code EHLO helohost}, and {@code HELO} if EHLO is not answered 250 (then no extensions);
+ * STARTTLS when offered (RFC 3207) and not refused by control/tlsdestinations, then EHLO again; AUTH if
+ * the smtproute has credentials; {@code MAIL FROM:<sender>} with {@code BODY=8BITMIME} and
+ * {@code SMTPUTF8} where the message needs them and the server offers them; one {@code RCPT} at a
+ * time, {@code DATA}, the message, the final reply, {@code QUIT}. No PIPELINING, no SIZE.
  * <p>
  * Verdicts: a reply of 500 or more is permanent, 400 or more (and garbage, see {@link SmtpReply})
  * temporary; the greeting must be 220 and HELO 250, else temporary. A recipient gets {@code h} (5xx),
  * {@code s} (4xx) or {@code r}; with no {@code r} the message is given up permanently. A connection that
  * dies or stalls past timeoutremote is temporary, with "Possible duplicate!" once the final dot is out.
- * QUIT is sent before the report and its answer is not awaited; unlike qmail, a failure to send QUIT
- * does not turn the verdict into "connection died" (the server already gave its answer).
+ * Once connected the outcome is final, as in qmail, except for the TLS failures marked
+ * {@link Verdict#nextMx}. QUIT is sent before the report and its answer is not awaited; unlike qmail, a
+ * failure to send QUIT does not turn the verdict into "connection died". After the handshake every
+ * message report ends with a line {@code TLS: PROTOCOL CIPHER, certificate ...}.
  */
 final class Smtp {
     private final SmtpConnection conn;
     private final SmtpReply reply;
     private final String partner;
+    private final List<String> secrets = new ArrayList<>();
     private boolean critical;
+    private String tlsNote = "";
 
     Smtp(SmtpConnection conn, String partner) {
         this.conn = conn;
@@ -33,18 +42,54 @@ final class Smtp {
     }
 
     /** Runs the dialogue; recipient reports go to {@code out}; the message report is returned. */
-    Verdict run(String helohost, String sender, List<String> recipients, InputStream message, Reports out)
-            throws Blast.MessageProblem {
+    Verdict run(Plan plan, Target target, int port, Reports out) throws Blast.MessageProblem {
+        TlsDestinations.Rule rule = plan.tls();
         try {
+            if (rule.smtps()) {
+                Verdict v = handshake(plan, target, port);
+                if (v != null) return v;
+            }
             if (reply.next() != 220) return quit('Z', "Connected to ", " but greeting failed");
-            send("HELO " + helohost + "\r\n");
-            if (reply.next() != 250) return quit('Z', "Connected to ", " but my name was rejected");
-            send("MAIL FROM:<" + sender + ">\r\n");
+            Extensions ext = hello(plan.helohost(), true);
+            if (ext == null) return quit('Z', "Connected to ", " but my name was rejected");
+            if (tlsNote.isEmpty() && !rule.never()) {
+                if (ext.startTls()) {
+                    send("STARTTLS\r\n");
+                    int code = reply.next();
+                    if (code == 220) {
+                        if (reply.buffered()) {
+                            // plaintext after the 220 would be taken as a reply from inside TLS (CVE-2011-0411's kin)
+                            return tlsFailure("the server sent data after its 220 to STARTTLS");
+                        }
+                        Verdict v = handshake(plan, target, port);
+                        if (v != null) return v;
+                        ext = hello(plan.helohost(), false);
+                        if (ext == null) return quit('Z', "Connected to ", " but my name was rejected");
+                    } else if (rule.required()) {
+                        return quit('Z', "Connected to ", " but STARTTLS was refused, and control/tlsdestinations requires TLS. (#4.7.10)").nextMx();
+                    }
+                } else if (rule.required()) {
+                    return quit('Z', "Connected to ", " but it does not offer STARTTLS, and control/tlsdestinations requires TLS. (#4.7.10)").nextMx();
+                }
+            }
+            if (plan.auth() != null) {
+                Verdict v = auth(plan.auth(), ext);
+                if (v != null) return v;
+            }
+            if (plan.utf8Envelope() && !ext.smtpUtf8()) {
+                return quit('D', "Connected to ", " but it does not offer SMTPUTF8: non-ASCII addresses not permitted for that sender/recipient. (#5.6.7)");
+            }
+            if (plan.utf8Header() && !ext.smtpUtf8()) {
+                return quit('D', "Connected to ", " but it does not offer SMTPUTF8: UTF-8 header message cannot be transferred to one or more recipients, so the message must be rejected. (#5.6.9)");
+            }
+            boolean utf8 = (plan.utf8Envelope() || plan.utf8Header()) && ext.smtpUtf8();
+            send("MAIL FROM:<" + plan.sender() + ">" + (plan.eightBit() && ext.eightBitMime() ? " BODY=8BITMIME" : "")
+                + (utf8 ? " SMTPUTF8" : "") + "\r\n");
             int code = reply.next();
             if (code >= 500) return quit('D', "Connected to ", " but sender was rejected");
             if (temporary(code)) return quit('Z', "Connected to ", " but sender was rejected");
             boolean any = false;
-            for (String r : recipients) {
+            for (String r : plan.recipients()) {
                 send("RCPT TO:<" + r + ">\r\n");
                 code = reply.next();
                 if (code >= 500) {
@@ -61,7 +106,7 @@ final class Smtp {
             code = reply.next();
             if (code >= 500) return quit('D', "", " failed on DATA command");
             if (temporary(code)) return quit('Z', "", " failed on DATA command");
-            Blast.send(message, conn);
+            Blast.send(plan.message(), conn);
             critical = true;
             Blast.end(conn);
             code = reply.next();
@@ -72,6 +117,95 @@ final class Smtp {
         } catch (IOException e) {
             return dropped();
         }
+    }
+
+    /** EHLO, and HELO if EHLO is not answered 250 ({@code fallback}); null if the name was refused. */
+    private Extensions hello(String helohost, boolean fallback) throws IOException {
+        send("EHLO " + helohost + "\r\n");
+        if (reply.next() == 250) return Extensions.parse(reply.text());
+        if (!fallback) return null;
+        send("HELO " + helohost + "\r\n");
+        return reply.next() == 250 ? Extensions.NONE : null;
+    }
+
+    /** The TLS handshake and the rule's certificate checks; null when TLS is up, else the verdict. */
+    private Verdict handshake(Plan plan, Target target, int port) {
+        TlsDestinations.Rule rule = plan.tls();
+        try {
+            conn.startTls(TlsClient.engine(rule, plan.root(), target.name(), port));
+        } catch (GeneralSecurityException e) {
+            return Verdict.control(); // the CA file of the rule cannot be used
+        } catch (IOException | RuntimeException e) {
+            return tlsFailure(reason(e));
+        }
+        SSLSession s = conn.tlsSession();
+        String checked = switch (rule.check()) {
+            case NONE -> "certificate not verified";
+            case CHAIN -> "certificate chain verified";
+            case NAME_WILDCARD, NAME_EXACT -> "certificate verified for " + Reports.safe(String.valueOf(target.name()));
+        };
+        if (rule.check() == TlsDestinations.Check.NAME_WILDCARD || rule.check() == TlsDestinations.Check.NAME_EXACT) {
+            X509Certificate leaf = null;
+            try {
+                Certificate[] chain = s.getPeerCertificates();
+                if (chain.length > 0 && chain[0] instanceof X509Certificate x) leaf = x;
+            } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+                // no certificate: refused below
+            }
+            if (leaf == null || !CertName.matches(leaf, target.name(), rule.check() == TlsDestinations.Check.NAME_WILDCARD)) {
+                tlsNote = "";
+                return tlsFailure("the certificate does not name " + (target.name() == null ? "the address" : Reports.safe(target.name())));
+            }
+        }
+        tlsNote = "TLS: " + s.getProtocol() + " " + s.getCipherSuite() + ", " + checked + "\n";
+        return null;
+    }
+
+    private Verdict tlsFailure(String why) {
+        return Verdict.temporary("Connected to " + partner + " but TLS negotiation failed: " + why + ". (#4.7.5)\n").nextMx();
+    }
+
+    /** The exception's message, cut to one printable line of at most 200 bytes. */
+    private static String reason(Throwable e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < m.length() && b.length() < 200; i++) {
+            char c = m.charAt(i);
+            b.append(c < 32 || c > 126 ? '?' : c);
+        }
+        return b.toString();
+    }
+
+    private Verdict auth(Credentials c, Extensions ext) throws IOException {
+        String mech = SmtpAuth.choose(ext.auth(), !tlsNote.isEmpty(), c);
+        if (mech == null) {
+            if (ext.auth().isEmpty()) return quit('Z', "Connected to ", " but it does not offer AUTH. (#4.7.0)");
+            return quit('Z', "Connected to ", " but without TLS I would have to send my password in the clear"
+                + " (AUTH PLAIN or LOGIN); see smtproutes for -user. (#4.7.11)");
+        }
+        int code = SmtpAuth.run(mech, c, new SmtpAuth.Wire() {
+            @Override
+            public int command(String line) throws IOException {
+                send(line);
+                return reply.next();
+            }
+
+            @Override
+            public String replyText() {
+                return reply.text();
+            }
+
+            @Override
+            public void secret(String s) {
+                secrets.add(s);
+            }
+        });
+        if (code == 235) return null;
+        if (code == SmtpAuth.BAD_CHALLENGE) {
+            reply.forget();
+            return quit('Z', "Connected to ", " but its AUTH " + mech + " challenge is not base64");
+        }
+        return quit(code >= 500 ? 'D' : 'Z', "Connected to ", " but authentication was rejected (AUTH " + mech + ")");
     }
 
     private static boolean temporary(int code) {
@@ -86,6 +220,7 @@ final class Smtp {
     private String said() {
         String t = reply.text();
         reply.forget();
+        for (String s : secrets) t = t.replace(s, "(hidden)");
         return t.isEmpty() ? "" : "Remote host said: " + t;
     }
 
@@ -95,11 +230,14 @@ final class Smtp {
         } catch (IOException e) {
             // the verdict stands; see the class comment
         }
-        return Verdict.of(letter, prepend + partner + append + ".\n" + said());
+        // a text that ends with its code "(#x.y.z)" has its full stop before the code already
+        boolean coded = append.endsWith(")") && append.lastIndexOf("(#") >= 0 && append.lastIndexOf("(#") == append.lastIndexOf('(');
+        String end = coded ? "\n" : ".\n";
+        return Verdict.of(letter, prepend + partner + append + end + said() + tlsNote);
     }
 
     private Verdict dropped() {
         return Verdict.temporary("Connected to " + partner + " but connection died. "
-            + (critical ? "Possible duplicate! " : "") + "(#4.4.2)\n");
+            + (critical ? "Possible duplicate! " : "") + "(#4.4.2)\n" + tlsNote);
     }
 }

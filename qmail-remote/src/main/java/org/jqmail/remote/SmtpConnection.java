@@ -69,8 +69,37 @@ final class SmtpConnection implements AutoCloseable {
         }
     }
 
+    /** Set by {@link #startTls}: from then on every read and write goes through it. */
+    private TlsLayer tls;
+
+    /**
+     * Runs the TLS handshake on this connection (after STARTTLS's 220, or at once for SMTPS) and switches
+     * reads and writes to it. Each network wait of the handshake is bounded by the timeout too.
+     */
+    void startTls(javax.net.ssl.SSLEngine engine) throws IOException {
+        TlsLayer t = new TlsLayer(engine, this);
+        t.handshake();
+        tls = t;
+    }
+
+    /** The TLS session once {@link #startTls} succeeded, else null. */
+    javax.net.ssl.SSLSession tlsSession() {
+        return tls == null ? null : tls.session();
+    }
+
     /** Reads what is there, waiting at most the timeout; an IOException on timeout or end of stream. */
     int read(ByteBuffer into) throws IOException {
+        return tls != null ? tls.read(into) : rawRead(into);
+    }
+
+    /** Writes all of {@code from}; each wait for room may take at most the timeout. */
+    void write(ByteBuffer from) throws IOException {
+        if (tls != null) tls.write(from);
+        else rawWrite(from);
+    }
+
+    /** The network bytes themselves, for the TLS layer. */
+    int rawRead(ByteBuffer into) throws IOException {
         for (;;) {
             int n = channel.read(into);
             if (n > 0) return n;
@@ -79,8 +108,7 @@ final class SmtpConnection implements AutoCloseable {
         }
     }
 
-    /** Writes all of {@code from}; each wait for room may take at most the timeout. */
-    void write(ByteBuffer from) throws IOException {
+    void rawWrite(ByteBuffer from) throws IOException {
         while (from.hasRemaining()) {
             if (channel.write(from) == 0) await(SelectionKey.OP_WRITE);
         }
@@ -102,6 +130,7 @@ final class SmtpConnection implements AutoCloseable {
 
     @Override
     public void close() {
+        if (tls != null) tls.closeQuietly();
         closeQuietly(selector);
         closeQuietly(channel);
     }

@@ -50,6 +50,11 @@ final class SmtpReply {
         return code;
     }
 
+    /** Whether bytes after the last reply were already read (a server that pipelines its replies). */
+    boolean buffered() {
+        return buf.hasRemaining();
+    }
+
     /** The last reply as qmail-remote reports it ("Remote host said: " is added by the caller). */
     String text() {
         return text.toString();

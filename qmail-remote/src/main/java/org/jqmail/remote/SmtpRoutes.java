@@ -12,12 +12,22 @@ import java.util.Map;
  * a key wins, and keys compare without regard to ASCII case (qmail's constmap). A found relay is used as
  * the host's only MX, on port 25 unless the line names another. An empty relay means "look up the MX
  * as usual"; {@code domain::port} (our addition) does that and connects to the given port.
+ * <p>
+ * AUTH, in the format of Tom Clegg's widely used qmail-remote-auth patch: after the relay (and port), a
+ * space, the user name, a space, and the password (everything up to the end of the line):
+ * {@code domain:relay:port user password}. As in John Simpson's version of that patch, the password is
+ * only sent over TLS unless the user name is written with a leading {@code -} (which is not part of the
+ * name). See {@link Credentials}.
  */
 final class SmtpRoutes {
     static final int SMTP_PORT = 25;
 
-    /** Where a host's mail goes: {@code relay} null = its MX records. */
-    record Route(String relay, int port) {}
+    /** Where a host's mail goes: {@code relay} null = its MX records; {@code auth} null = no AUTH. */
+    record Route(String relay, int port, Credentials auth) {
+        Route(String relay, int port) {
+            this(relay, port, null);
+        }
+    }
 
     private final Map<String, String> map = new HashMap<>();
 
@@ -42,16 +52,22 @@ final class SmtpRoutes {
     }
 
     private static Route parse(String value) throws Verdict {
-        if (value.isEmpty()) return null;
+        Credentials auth = null;
+        int space = value.indexOf(' ');
+        if (space >= 0) {
+            auth = Credentials.parse(value.substring(space + 1));
+            value = value.substring(0, space);
+        }
+        if (value.isEmpty() && auth == null) return null;
         int colon = value.indexOf(':');
         String relay = colon < 0 ? value : value.substring(0, colon);
         int port = SMTP_PORT;
         if (colon >= 0) port = port(value.substring(colon + 1));
-        return new Route(relay.isEmpty() ? null : relay, port);
+        return new Route(relay.isEmpty() ? null : relay, port, auth);
     }
 
     /** A port must be 1..65535; qmail's scan_ulong would silently take garbage, a typo we refuse. */
-    private static int port(String s) throws Verdict {
+    static int port(String s) throws Verdict {
         boolean ok = !s.isEmpty() && s.length() <= 5;
         for (int i = 0; ok && i < s.length(); i++) ok = s.charAt(i) >= '0' && s.charAt(i) <= '9';
         int p = ok ? Integer.parseInt(s) : 0;

@@ -8,11 +8,31 @@ package org.jqmail.remote;
 final class Verdict extends Exception {
     private final char letter;
     private final String text;
+    private final boolean nextMx;
 
     private Verdict(char letter, String text) {
+        this(letter, text, false);
+    }
+
+    private Verdict(char letter, String text, boolean nextMx) {
         super(letter + text, null, false, false);
         this.letter = letter;
         this.text = text;
+        this.nextMx = nextMx;
+    }
+
+    /**
+     * This temporary failure belongs to the server, not to the message: the delivery goes on with the
+     * next address (a TLS handshake that failed, a certificate refused, TLS required and not offered).
+     * Only if no other address takes the message is it the report.
+     */
+    Verdict nextMx() {
+        if (letter != 'Z') throw new IllegalStateException("only a temporary failure tries the next MX");
+        return new Verdict(letter, text, true);
+    }
+
+    boolean tryNextMx() {
+        return nextMx;
     }
 
     static Verdict temporary(String text) {

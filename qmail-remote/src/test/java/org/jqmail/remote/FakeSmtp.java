@@ -16,8 +16,9 @@ import java.util.function.Function;
 /**
  * A scripted SMTP server for tests: one connection at a time on {@code bind}, a greeting, then the reply
  * the script gives for each command line; after a 354 the data up to CRLF.CRLF is kept and answered
- * with the script's reply to "." . A reply of {@link #CLOSE} closes the connection, {@link #STALL} stops
- * answering (until the test ends). Everything stops in {@link #close}.
+ * with the script's reply to "." . A reply of {@link #CLOSE} closes the connection (a reply that ends
+ * with it is sent first), {@link #STALL} stops answering (until the test ends). With {@link #tls}, a 220
+ * to STARTTLS is followed by a real TLS handshake (or TLS from the start, {@link #smtps}). Everything stops in {@link #close}.
  */
 final class FakeSmtp implements AutoCloseable {
     static final String CLOSE = "<close>";
@@ -26,12 +27,23 @@ final class FakeSmtp implements AutoCloseable {
     final List<String> commands = Collections.synchronizedList(new ArrayList<>());
     volatile byte[] data;
     volatile InetAddress peer;
+    /** If set, a 220 answer to STARTTLS is followed by the server side of a TLS handshake with it. */
+    volatile javax.net.ssl.SSLContext tls;
+    /** With {@link #tls}: TLS from the first byte (SMTPS). */
+    volatile boolean smtps;
+    /** The SNI names the last TLS client asked for, and its protocol. */
+    volatile List<String> sni = List.of();
+    volatile String tlsProtocol;
     private final ServerSocket server;
     private final Thread thread;
     private volatile boolean closed;
 
     FakeSmtp(InetAddress bind, String greeting, Function<String, String> script) throws IOException {
-        server = new ServerSocket(0, 5, bind);
+        this(bind, 0, greeting, script);
+    }
+
+    FakeSmtp(InetAddress bind, int port, String greeting, Function<String, String> script) throws IOException {
+        server = new ServerSocket(port, 5, bind);
         thread = new Thread(() -> serve(greeting, script), "fake-smtp");
         thread.setDaemon(true);
         thread.start();
@@ -69,6 +81,11 @@ final class FakeSmtp implements AutoCloseable {
     private void session(Socket s, String greeting, Function<String, String> script) throws IOException {
         InputStream in = s.getInputStream();
         OutputStream out = s.getOutputStream();
+        if (smtps && tls != null) {
+            Socket t = upgrade(s);
+            in = t.getInputStream();
+            out = t.getOutputStream();
+        }
         if (!say(out, greeting)) return;
         for (;;) {
             String line = readLine(in);
@@ -76,6 +93,12 @@ final class FakeSmtp implements AutoCloseable {
             commands.add(line);
             String reply = script.apply(line);
             if (!say(out, reply)) return;
+            if (line.equalsIgnoreCase("STARTTLS") && reply.startsWith("220") && tls != null) {
+                Socket t = upgrade(s);
+                in = t.getInputStream();
+                out = t.getOutputStream();
+                commands.add("<tls>");
+            }
             if (reply.startsWith("354")) {
                 data = readData(in);
                 if (data == null) return;
@@ -83,6 +106,21 @@ final class FakeSmtp implements AutoCloseable {
                 if (!say(out, script.apply("."))) return;
             }
         }
+    }
+
+    private Socket upgrade(Socket s) throws IOException {
+        javax.net.ssl.SSLSocket t = (javax.net.ssl.SSLSocket) tls.getSocketFactory().createSocket(s, null, s.getPort(), true);
+        t.setUseClientMode(false);
+        t.startHandshake();
+        List<String> names = new ArrayList<>();
+        if (t.getSession() instanceof javax.net.ssl.ExtendedSSLSession e) {
+            for (javax.net.ssl.SNIServerName n : e.getRequestedServerNames()) {
+                if (n instanceof javax.net.ssl.SNIHostName h) names.add(h.getAsciiName());
+            }
+        }
+        sni = names;
+        tlsProtocol = t.getSession().getProtocol();
+        return t;
     }
 
     private boolean say(OutputStream out, String reply) throws IOException {
@@ -97,9 +135,10 @@ final class FakeSmtp implements AutoCloseable {
             }
             return false;
         }
-        out.write(reply.getBytes(StandardCharsets.ISO_8859_1));
+        boolean close = reply.endsWith(CLOSE); // "text" + CLOSE: say it, then hang up
+        out.write(reply.substring(0, close ? reply.length() - CLOSE.length() : reply.length()).getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
-        return true;
+        return !close;
     }
 
     private static String readLine(InputStream in) throws IOException {

@@ -26,8 +26,11 @@ final class Harness {
     int port = 25;
     InetAddress outgoingIp;
     Set<InetAddress> me = Set.of(LOOP1);
+    List<String> tlsDestinations = List.of();
+    final Path root;
 
     Harness(Path dir) throws IOException {
+        root = dir;
         tcptoFile = dir.resolve("tcpto");
         Files.write(tcptoFile, new byte[TcptoTable.SIZE]);
     }
@@ -43,7 +46,7 @@ final class Harness {
 
     String run(String host, String sender, List<String> recips, byte[] message) {
         Controls c = new Controls("helo.example.net", new SmtpRoutes(routes), timeoutConnect, timeoutRemote, outgoingIp,
-            dnsServers);
+            dnsServers, new TlsDestinations(tlsDestinations), root);
         Dns d = dns != null ? dns : new DnsClient(dnsServers, 500);
         Delivery delivery = new Delivery(c, d, new TcptoTable(tcptoFile), () -> me, new Random(1), 1_000_000, 4242, port);
         Reports out = new Reports();

@@ -91,25 +91,25 @@ class ParsersTest {
         Path control = Files.createDirectory(dir.resolve("control"));
         ControlFile c = new ControlFile(control);
         Path resolv = dir.resolve("none");
-        Verdict v = assertThrows(Verdict.class, () -> Controls.read(c, null, resolv));
+        Verdict v = assertThrows(Verdict.class, () -> Controls.read(dir, c, null, resolv));
         assertEquals("Unable to read control files. (#4.3.0)\n", v.text(), "neither helohost nor me");
         Files.writeString(control.resolve("me"), "mail.example.com\n");
-        Controls k = Controls.read(c, null, resolv);
+        Controls k = Controls.read(dir, c, null, resolv);
         assertEquals("mail.example.com", k.helohost());
         assertEquals(60, k.timeoutConnect());
         assertEquals(1200, k.timeoutRemote());
         Files.writeString(control.resolve("helohost"), "helo.example.com\n");
         Files.writeString(control.resolve("timeoutremote"), "0\n");
         Files.writeString(control.resolve("outgoingip"), "127.0.0.1\n");
-        k = Controls.read(c, null, resolv);
+        k = Controls.read(dir, c, null, resolv);
         assertEquals("helo.example.com", k.helohost());
         assertEquals(1, k.timeoutRemote());
         assertEquals("127.0.0.1", k.outgoingIp().getHostAddress());
         Files.writeString(control.resolve("outgoingip"), "example.com\n");
-        assertThrows(Verdict.class, () -> Controls.read(c, null, resolv));
+        assertThrows(Verdict.class, () -> Controls.read(dir, c, null, resolv));
         Files.delete(control.resolve("outgoingip"));
         Files.writeString(control.resolve("timeoutconnect"), "sixty\n");
-        assertThrows(Verdict.class, () -> Controls.read(c, null, resolv));
+        assertThrows(Verdict.class, () -> Controls.read(dir, c, null, resolv));
     }
 
     @Test

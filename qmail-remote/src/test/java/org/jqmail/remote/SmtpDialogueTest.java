@@ -51,7 +51,8 @@ class SmtpDialogueTest {
             h.run("example.com", "alice@example.net", List.of("joe@example.com"), "a\n");
             // qmail-remote is done once it has sent QUIT; the server thread may not have read it yet.
             for (int i = 0; i < 500 && s.commands.size() < 6; i++) Thread.sleep(10);
-            assertEquals(List.of("HELO helo.example.net", "MAIL FROM:<alice@example.net>", "RCPT TO:<joe@example.com>",
+            // EHLO since the TLS work (qmail sent HELO); a server without extensions gets the same dialogue
+            assertEquals(List.of("EHLO helo.example.net", "MAIL FROM:<alice@example.net>", "RCPT TO:<joe@example.com>",
                 "DATA", ".", "QUIT"), s.commands.subList(0, 6));
         }
     }
@@ -66,8 +67,17 @@ class SmtpDialogueTest {
 
     @Test
     void heloRejected() throws Exception {
-        assertEquals("ZConnected to 127.0.0.1 but my name was rejected.\nRemote host said: 501 who?\n|",
-            deliver(failing("HELO", "501 who?\r\n")));
+        Function<String, String> neither = cmd -> cmd.startsWith("EHLO") ? "500 what?\r\n" : failing("HELO", "501 who?\r\n").apply(cmd);
+        assertEquals("ZConnected to 127.0.0.1 but my name was rejected.\nRemote host said: 501 who?\n|", deliver(neither));
+    }
+
+    @Test
+    void ehloRefusedFallsBackToHelo() throws Exception {
+        try (FakeSmtp s = new FakeSmtp(Harness.LOOP1, "220 x\r\n", failing("EHLO", "502 unimplemented\r\n"))) {
+            h.routes = List.of("example.com:127.0.0.1:" + s.port());
+            assertTrue(h.run("example.com", "a@b", List.of("joe@example.com"), "hi\n").startsWith("r|K127.0.0.1 accepted"));
+            assertEquals(List.of("EHLO helo.example.net", "HELO helo.example.net", "MAIL FROM:<a@b>"), s.commands.subList(0, 3));
+        }
     }
 
     @Test
@@ -162,7 +172,7 @@ class SmtpDialogueTest {
     void closeBeforeTheFinalReplyMayBeADuplicate() throws Exception {
         assertEquals("r|ZConnected to 127.0.0.1 but connection died. Possible duplicate! (#4.4.2)\n|",
             deliver(failing(".", FakeSmtp.CLOSE)));
-        assertEquals("ZConnected to 127.0.0.1 but connection died. (#4.4.2)\n|", deliver(failing("HELO", FakeSmtp.CLOSE)));
+        assertEquals("ZConnected to 127.0.0.1 but connection died. (#4.4.2)\n|", deliver(failing("EHLO", FakeSmtp.CLOSE)));
     }
 
     @Test

@@ -1,11 +1,11 @@
 # Sourced by setup: daemontools service directories and the svscan that watches them.
 # Each directory install/services/NAME/ holds templates (run, log/run, ...) in which @ROOT@, @JAVA_HOME@,
-# @SMTP_PORT@, @SMTPS_PORT@, @SUBMISSION_PORT@ and @FQDN@ are replaced; it becomes ROOT/supervise/NAME
-# and is linked as ROOT/service/NAME. A service whose run script uses a port given as 0 is not linked
-# (and an old link is removed), so `--smtps-port 0` means "no SMTPS here".
+# @SMTP_PORT@, @SMTPS_PORT@, @SUBMISSION_PORT@, @SMTPD_SERVER_PORT@ and @FQDN@ are replaced; it becomes ROOT/supervise/NAME
+# and is linked as ROOT/service/NAME. A service whose run script uses a port given as 0 is installed but
+# not linked (an old link is removed), so `--smtps-port 0` means "no SMTPS here".
 # The services themselves arrive with the programs that need them (qmail-send, qmail-smtpd).
 
-install_services() {  # src root smtp-port fqdn smtps-port submission-port
+install_services() {  # src root smtp-port fqdn smtps-port submission-port smtpd-server-port
   local t name out file off
   for t in "$1"/install/services/*/; do
     [ -d "$t" ] || continue
@@ -15,22 +15,23 @@ install_services() {  # src root smtp-port fqdn smtps-port submission-port
     grep -q '@SMTP_PORT@' "$t/run" && [ "$3" = 0 ] && off=1
     grep -q '@SMTPS_PORT@' "$t/run" && [ "$5" = 0 ] && off=1
     grep -q '@SUBMISSION_PORT@' "$t/run" && [ "$6" = 0 ] && off=1
-    if [ "$off" = 1 ]; then
-      if [ -L "$2/service/$name" ]; then rm -f "$2/service/$name"; svc -dx "$out" "$out/log" 2>/dev/null || true; fi
-      continue
-    fi
+    grep -q '@SMTPD_SERVER_PORT@' "$t/run" && [ "${7:-0}" = 0 ] && off=1
     d "$out" root root 1755
     while IFS= read -r -d '' file; do
       rel=${file#"$t"}
       mkdir -p "$(dirname "$out/$rel")"
       tmp=$(mktemp)
       sed -e "s|@ROOT@|$2|g" -e "s|@JAVA_HOME@|$JAVA_HOME|g" -e "s|@SMTP_PORT@|$3|g" -e "s|@FQDN@|$4|g" \
-        -e "s|@SMTPS_PORT@|$5|g" -e "s|@SUBMISSION_PORT@|$6|g" \
+        -e "s|@SMTPS_PORT@|$5|g" -e "s|@SUBMISSION_PORT@|$6|g" -e "s|@SMTPD_SERVER_PORT@|${7:-0}|g" \
         "$file" > "$tmp"
       if ! cmp -s "$tmp" "$out/$rel"; then install -m "$(stat -c %a "$file")" "$tmp" "$out/$rel"; fi
       rm -f "$tmp"
     done < <(find "$t" -type f -print0)
-    [ -L "$2/service/$name" ] || ln -s "$out" "$2/service/$name"
+    if [ "$off" = 1 ]; then
+      if [ -L "$2/service/$name" ]; then rm -f "$2/service/$name"; svc -dx "$out" "$out/log" 2>/dev/null || true; fi
+    else
+      [ -L "$2/service/$name" ] || ln -s "$out" "$2/service/$name"
+    fi
   done
 }
 

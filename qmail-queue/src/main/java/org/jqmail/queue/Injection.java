@@ -52,6 +52,7 @@ final class Injection {
             PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ));
 
     private final QueueLayout queue;
+    private final String pidName;
     private final long pid;
     private final long startSeconds;
     private final Invoker invoker;
@@ -69,7 +70,17 @@ final class Injection {
      * @param startSeconds its start time (pid file name, Received line)
      */
     Injection(QueueLayout queue, long pid, long startSeconds, Invoker invoker) {
+        this(queue, Long.toString(pid), pid, startSeconds, invoker);
+    }
+
+    /**
+     * For qmail-queued, where many injections share one process: the pid file is
+     * {@code pidName.startSeconds.SEQ}, and {@code pid} (the injection's qp) goes into the Received
+     * line and the {@code p} record. A pid name with a dot in it never equals qmail-queue's.
+     */
+    Injection(QueueLayout queue, String pidName, long pid, long startSeconds, Invoker invoker) {
         this.queue = queue;
+        this.pidName = pidName;
         this.pid = pid;
         this.startSeconds = startSeconds;
         this.invoker = invoker;
@@ -98,7 +109,7 @@ final class Injection {
     private long createPidFile() throws QueueFailure {
         IOException last = null;
         for (int seq = 1; seq <= PID_TRIES && mess == null; seq++) {
-            Path p = queue.pidDir().resolve(pid + "." + startSeconds + "." + seq);
+            Path p = queue.pidDir().resolve(pidName + "." + startSeconds + "." + seq);
             try {
                 mess = FileChannel.open(p, CREATE, MODE_0644);
                 pidFile = p;

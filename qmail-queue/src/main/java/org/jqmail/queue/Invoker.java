@@ -35,6 +35,20 @@ record Invoker(long uid, String how) {
         return of(uid, SystemUsers.system());
     }
 
+    /**
+     * The invoker behind a connection to qmail-queued, from the peer credentials the kernel recorded
+     * when it connected (SO_PEERCRED): the JDK hands over the user's name (getpwuid), or the uid in
+     * decimal when the uid has no name. The name is turned back into the uid with {@code users}; a name
+     * that is in neither form (an account only NSS knows) cannot be told, and is an IOException, as a
+     * missing /proc is for {@link #current()}.
+     */
+    static Invoker ofPeer(String name, SystemUsers users) throws IOException {
+        SystemUsers.Account a = users.byName(name);
+        long uid = a != null ? a.uid() : parseUid(name);
+        if (uid < 0) throw new IOException("cannot tell the uid of peer " + name);
+        return of(uid, users);
+    }
+
     /** The invoker with uid {@code uid}, its phrase found with {@code users}. */
     static Invoker of(long uid, SystemUsers users) {
         String how;

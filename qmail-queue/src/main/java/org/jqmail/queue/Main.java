@@ -39,24 +39,40 @@ public final class Main {
         try {
             inject();
             return QueueExit.OK;
-        } catch (QueueFailure f) {
-            return f.exitCode();
-        } catch (EnvelopeException e) {
+        } catch (Throwable t) {
+            return exitCode(t, "qmail-queue");
+        }
+    }
+
+    /**
+     * The exit code for an injection that ended with {@code t}: qmail-queue's and qmail-queued's one
+     * mapping. Only an internal bug is reported, on fd 2, with {@code who} in front.
+     */
+    static int exitCode(Throwable t, String who) {
+        if (t instanceof QueueFailure f) return f.exitCode();
+        if (t instanceof EnvelopeException e) {
             return switch (e.problem()) {
                 case TOO_LONG -> QueueExit.ADDRESS_TOO_LONG;
                 case FORMAT -> QueueExit.ENVELOPE_FORMAT;
                 case TRUNCATED -> QueueExit.READ_ERROR;
             };
-        } catch (OutOfMemoryError e) {
-            return QueueExit.OUT_OF_MEMORY;
-        } catch (Throwable t) {
-            try {
-                System.err.println("qmail-queue: internal bug: " + t);
-                System.err.flush();
-            } catch (Throwable ignored) {
-                // nothing more to say
-            }
-            return QueueExit.INTERNAL_BUG;
+        }
+        if (t instanceof OutOfMemoryError) return QueueExit.OUT_OF_MEMORY;
+        try {
+            System.err.println(who + ": internal bug: " + t);
+            System.err.flush();
+        } catch (Throwable ignored) {
+            // nothing more to say
+        }
+        return QueueExit.INTERNAL_BUG;
+    }
+
+    /** control/timeoutqueue (55 if unreadable), as qmail-queue's alarm. */
+    static long timeout(Path root) throws QueueFailure {
+        try {
+            return new ControlFile(root.resolve("control")).number("timeoutqueue", Death.DEFAULT_SECONDS);
+        } catch (IOException e) {
+            throw new QueueFailure(QueueExit.CONFIG_ERROR, "cannot read control/timeoutqueue", e);
         }
     }
 
@@ -69,13 +85,7 @@ public final class Main {
         // before anything is opened, which could take the number of a closed fd 0 or 1
         if (!StandardFd.handedOver(0, root)) throw new QueueFailure(QueueExit.READ_ERROR, "fd 0 is closed");
         if (!StandardFd.handedOver(1, root)) throw new QueueFailure(QueueExit.READ_ERROR, "fd 1 is closed");
-        long timeout;
-        try {
-            timeout = new ControlFile(root.resolve("control")).number("timeoutqueue", Death.DEFAULT_SECONDS);
-        } catch (IOException e) {
-            throw new QueueFailure(QueueExit.CONFIG_ERROR, "cannot read control/timeoutqueue", e);
-        }
-        Death.arm(timeout);
+        Death.arm(timeout(root));
         QueueLayout queue = new QueueLayout(root.resolve("queue"));
         if (!Files.isDirectory(queue.queue())) throw new QueueFailure(QueueExit.QUEUE_DIR, "no directory " + queue.queue());
 

@@ -3,13 +3,6 @@ package org.jqmail.smtpd;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
-import java.util.function.LongSupplier;
-import org.jqmail.common.Ascii;
-import org.jqmail.common.ControlFile;
-import org.jqmail.common.QmailRoot;
 
 /**
  * qmail-smtpd: receive mail via SMTP (docs/qmail-smtpd.md, qmail-smtpd(8)).
@@ -26,43 +19,12 @@ public final class Main {
 
     public static void main(String[] args) {
         FileOutputStream client = new FileOutputStream(FileDescriptor.out);
-        Map<String, String> env = System.getenv();
-        Controls controls;
-        Options options;
-        try {
-            ControlFile control = ControlFile.ofRoot();
-            controls = Controls.load(control, env);
-            try {
-                options = Options.load(control, QmailRoot.bin(), env, controls.greeting());
-            } catch (IOException e) {
-                throw new Controls.Unreadable(e.getMessage(), e);
-            }
-        } catch (Controls.Unreadable e) {
-            System.err.println("qmail-smtpd: unable to read controls: " + Ascii.printable(String.valueOf(e.getMessage())));
-            say(client, "421 unable to read controls (#4.3.0)\r\n");
-            Runtime.getRuntime().halt(1);
-            return;
-        }
-        Watchdog dog = new Watchdog(controls.timeoutSeconds(), new Watchdog.Expiry() {
+        int code = Connection.serve(System.getenv(), new FileInputStream(FileDescriptor.in), client, new Connection.Ending() {
             @Override
-            public void expired(boolean reading) {
-                timeout(client, reading);
+            public void timeout(boolean reading) {
+                Main.timeout(client, reading);
             }
         });
-        LongSupplier clock = new LongSupplier() {
-            @Override
-            public long getAsLong() {
-                return System.currentTimeMillis() / 1000;
-            }
-        };
-        Smtpd smtpd = new Smtpd(controls, options, Peer.fromEnvironment(env), dog.input(new FileInputStream(FileDescriptor.in)),
-            dog.output(client), new QmailQueue(), new LocalIps(), clock);
-        int code;
-        try {
-            code = smtpd.run();
-        } catch (IOException e) {
-            code = 1; // the connection broke: nothing more to say to anyone
-        }
         Runtime.getRuntime().halt(code);
     }
 
@@ -85,15 +47,7 @@ public final class Main {
         });
         last.setDaemon(true);
         last.start();
-        if (reading) say(client, "451 timeout (#4.4.2)\r\n");
+        if (reading) Connection.say(client, "451 timeout (#4.4.2)\r\n");
         Runtime.getRuntime().halt(1);
-    }
-
-    private static void say(FileOutputStream client, String reply) {
-        try {
-            client.write(reply.getBytes(StandardCharsets.US_ASCII));
-        } catch (IOException ignored) {
-            // the client is gone; the exit code tells the story
-        }
     }
 }

@@ -23,6 +23,7 @@ final class Watchdog {
     private boolean armed;
     private boolean reading;
     private boolean fired;
+    private boolean closed;
 
     Watchdog(long timeoutSeconds, Expiry expiry) {
         this.timeoutNanos = Math.min(timeoutSeconds, 100L * 365 * 86400) * 1_000_000_000L;
@@ -54,6 +55,7 @@ final class Watchdog {
         synchronized (this) {
             try {
                 for (;;) {
+                    if (closed) return;
                     if (!armed) {
                         wait();
                         continue;
@@ -69,6 +71,17 @@ final class Watchdog {
             forRead = reading;
         }
         expiry.expired(forRead);
+    }
+
+    /**
+     * Ends the watching thread once the session is over. qmail-smtpd's JVM ends with its session, but
+     * qmail-smtpd-server runs many sessions, each with its own watchdog, and a thread left waiting
+     * for each would pile up.
+     */
+    synchronized void close() {
+        closed = true;
+        armed = false;
+        notifyAll();
     }
 
     synchronized boolean fired() {

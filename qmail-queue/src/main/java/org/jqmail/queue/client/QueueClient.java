@@ -3,15 +3,10 @@ package org.jqmail.queue.client;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.jqmail.common.Envelope;
 import org.jqmail.common.QmailRoot;
-import org.jqmail.common.QueueExit;
 
 /**
  * Runs qmail-queue for a program that injects mail (qmail-smtpd, qmail-inject, qmail-local's forwards,
@@ -29,9 +24,13 @@ import org.jqmail.common.QueueExit;
  * }</pre>
  * The message stream behaves as qmail_put(): when qmail-queue goes away early, writes are dropped
  * silently and the result tells what happened ({@link #fail()} does the same on purpose, e.g. for a
- * message that is too big). The JDK's ProcessBuilder cannot be used: it gives the child's fd 1 as a
- * pipe the child writes, and qmail-queue reads its fd 1. So pipes, posix_spawn and waitpid are called
- * through the JDK's Foreign Function &amp; Memory API ({@link Posix}); a JVM using this class needs
+ * message that is too big).
+ * <p>
+ * The fast path: when the program is the real one, ROOT/bin/qmail-queue, and the qmail-queued daemon
+ * accepts a connection on {@link QueuedProtocol#socket}, the message goes to the daemon instead
+ * ({@link SocketQueue}): the same injection, the same results, without a JVM start per message and
+ * without the FFM set-up of a child process. Otherwise (a {@code $QMAILQUEUE} substitute, or no
+ * daemon) qmail-queue runs as a child ({@link SpawnedQueue}); a JVM using that needs
  * {@code --enable-native-access=ALL-UNNAMED} (the installer's launchers pass it), or it prints a warning.
  * <p>
  * One instance is one qmail-queue run, used from one thread at a time; always close it (a
@@ -45,22 +44,11 @@ public final class QueueClient implements AutoCloseable {
     /** A custom error text is at most this long (qmail-queue(8)). */
     static final int CUSTOM_ERROR_MAX = 255;
 
-    private final Arena arena;
-    private final int pid;
-    /** Exit status to report for a qmail-queue that never ran: 120 (exec failed) or 61 (no root). */
-    private final int notStarted;
-    private final PipeOutputStream message;
-    private final PipeOutputStream envelope;
-    private int errorFd;
+    private final Submission run;
     private boolean finished;
 
-    private QueueClient(Arena arena, int pid, int notStarted, int messageFd, int envelopeFd, int errorFd) {
-        this.arena = arena;
-        this.pid = pid;
-        this.notStarted = notStarted;
-        this.message = new PipeOutputStream(messageFd, arena);
-        this.envelope = new PipeOutputStream(envelopeFd, arena);
-        this.errorFd = errorFd;
+    private QueueClient(Submission run) {
+        this.run = run;
     }
 
     /** The program to run: {@code $QMAILQUEUE}, or ROOT/bin/qmail-queue. */
@@ -80,74 +68,41 @@ public final class QueueClient implements AutoCloseable {
     }
 
     /**
-     * Starts {@code program} as qmail-queue, in the installation root. An IOException means no pipes
-     * could be made (qmail_open() returning -1); a program that cannot be executed is not an exception
-     * but a result, as in qmail: {@code Zunable to exec qq (#4.3.0)}.
+     * Starts {@code program} as qmail-queue, in the installation root; or, if it is ROOT/bin/qmail-queue
+     * and qmail-queued takes the message, talks to qmail-queued. An IOException means no pipes could be
+     * made (qmail_open() returning -1); a program that cannot be executed is not an exception but a
+     * result, as in qmail: {@code Zunable to exec qq (#4.3.0)}.
      */
     public static QueueClient open(Path program) throws IOException {
         Path root = QmailRoot.get();
-        Arena arena = Arena.ofShared();
-        int[] m = null, e = null, x = null;
+        if (isRealQueue(program, root)) {
+            SocketQueue s = SocketQueue.connect(QueuedProtocol.socket(root));
+            if (s != null) return new QueueClient(s);
+        }
+        return new QueueClient(SpawnedQueue.open(program, root));
+    }
+
+    /**
+     * True if {@code program} is the installation's own qmail-queue, whose work qmail-queued does as
+     * well: the daemon is never a stand-in for a substitute ($QMAILQUEUE naming a filter).
+     */
+    static boolean isRealQueue(Path program, Path root) {
+        Path real = root.resolve("bin").resolve("qmail-queue");
+        if (root.resolve(program).normalize().equals(real.normalize())) return true;
         try {
-            if (!Files.isDirectory(root)) {
-                // qmail's child could not chdir there: exit 61
-                return new QueueClient(arena, 0, QueueExit.HOME_DIR, -1, -1, -1);
-            }
-            m = pipeAboveTargets(0, arena);
-            e = pipeAboveTargets(0, arena);
-            // non-blocking, so that reading it after exit 82 cannot wait for a grandchild holding it;
-            // for the writer it only matters past 64 KiB, and the text is at most 255 bytes
-            x = pipeAboveTargets(Posix.O_NONBLOCK, arena);
-            int[] dup2 = {m[0], 0, e[0], 1, x[1], CUSTOM_ERROR_FD};
-            int child = Posix.spawn(root.resolve(program).toString(), dup2, root.toString(), arena);
-            Posix.close(m[0]);
-            Posix.close(e[0]);
-            Posix.close(x[1]);
-            if (child <= 0) {
-                Posix.close(m[1]);
-                Posix.close(e[1]);
-                Posix.close(x[0]);
-                return new QueueClient(arena, 0, QueueExit.EXEC_FAILED, -1, -1, -1);
-            }
-            return new QueueClient(arena, child, 0, m[1], e[1], x[0]);
-        } catch (IOException | RuntimeException | Error ex) {
-            for (int[] p : new int[][] {m, e, x}) {
-                if (p != null) {
-                    Posix.close(p[0]);
-                    Posix.close(p[1]);
-                }
-            }
-            arena.close();
-            throw ex;
+            return Files.isSameFile(root.resolve(program), real);
+        } catch (IOException | SecurityException e) {
+            return false;
         }
     }
 
     /**
-     * A close-on-exec pipe whose ends are both numbered above every dup2 target (0, 1, 6), so that no
-     * dup2 in the child overwrites the source of the next. Low numbers are free only when the caller
-     * has closed some of fds 0..6; the pipes that land there are held until one lands higher.
+     * qmail's "qp": qmail-queue's process id, or, through qmail-queued, the number the daemon gave this
+     * injection (docs/qmail-queue.md); either way the number in the Received line and in qmail-send's
+     * "info msg" log line. 0 if qmail-queue could not be started.
      */
-    private static int[] pipeAboveTargets(int flags, Arena arena) throws IOException {
-        int[][] held = new int[4][];
-        int n = 0;
-        try {
-            for (;;) {
-                int[] p = Posix.pipe(flags, arena);
-                if (p[0] > CUSTOM_ERROR_FD && p[1] > CUSTOM_ERROR_FD) return p;
-                if (n == held.length) held = java.util.Arrays.copyOf(held, n * 2);
-                held[n++] = p;
-            }
-        } finally {
-            for (int i = 0; i < n; i++) {
-                Posix.close(held[i][0]);
-                Posix.close(held[i][1]);
-            }
-        }
-    }
-
-    /** qmail-queue's process id (qmail's "qp"); 0 if it could not be started. */
     public long pid() {
-        return pid;
+        return run.pid();
     }
 
     /**
@@ -155,7 +110,7 @@ public final class QueueClient implements AutoCloseable {
      * Received line). Buffered. Write errors do not throw (see the class comment).
      */
     public OutputStream message() {
-        return message;
+        return run.message();
     }
 
     /**
@@ -163,8 +118,7 @@ public final class QueueClient implements AutoCloseable {
      * {@link #close(Envelope)} sends no envelope, so qmail-queue sees an incomplete one and gives up.
      */
     public void fail() {
-        message.fail();
-        envelope.fail();
+        run.fail();
     }
 
     /**
@@ -173,80 +127,16 @@ public final class QueueClient implements AutoCloseable {
      */
     public QueueResult close(Envelope env) {
         if (finished) throw new IllegalStateException("this qmail-queue run is finished already");
-        message.close();
-        if (message.failed()) envelope.fail();
-        try {
-            record('F', env.sender());
-            for (String r : env.recipients()) record('T', r);
-            envelope.write(0);
-        } catch (IOException e) {
-            throw new IllegalStateException("envelope stream closed", e); // cannot happen: it is ours
-        }
-        return finish();
+        finished = true;
+        return run.close(env);
     }
 
     /** Abandons the run if {@link #close(Envelope)} was not called: nothing is queued. */
     @Override
     public void close() {
         if (finished) return;
-        fail();
-        message.close();
-        finish();
-    }
-
-    private void record(char type, String address) throws IOException {
-        envelope.write(type);
-        envelope.write(address.getBytes(StandardCharsets.ISO_8859_1));
-        envelope.write(0);
-    }
-
-    private QueueResult finish() {
-        finished = true; // whatever happens below, the native memory is gone afterwards
-        try {
-            envelope.close();
-            return pid == 0 ? new QueueResult(0, notStarted, QueueExit.report(notStarted)) : waitForExit();
-        } finally {
-            Posix.close(errorFd);
-            errorFd = -1;
-            arena.close();
-        }
-    }
-
-    private QueueResult waitForExit() {
-        int status;
-        try {
-            status = Posix.waitpid(pid, arena);
-        } catch (IOException e) {
-            return new QueueResult(pid, QueueResult.CRASHED, "Zqq waitpid surprise (#4.3.0)");
-        }
-        if ((status & 0x7f) != 0) return new QueueResult(pid, QueueResult.CRASHED, QueueExit.crashed());
-        int code = (status >> 8) & 0xff;
-        if (code == QueueExit.OK && (message.failed() || envelope.failed())) {
-            // qmail_close(): queued, but not what we meant to queue
-            return new QueueResult(pid, code, QueueExit.report(QueueExit.READ_ERROR));
-        }
-        if (code == QueueExit.CUSTOM_ERROR) {
-            String custom = customError();
-            if (custom != null) return new QueueResult(pid, code, custom);
-        }
-        return new QueueResult(pid, code, QueueExit.report(code));
-    }
-
-    /**
-     * The text qmail-queue left on fd 6: what is there now (it has exited, so a read that would wait
-     * means nothing is coming, unless a child of it still holds the pipe: hence non-blocking), at most
-     * 255 bytes, cut at the first CR, LF or NUL (it goes into an SMTP reply). Used only if it starts with
-     * D or Z and is longer than 2 bytes, as notqmail's qmail_close() demands; else null.
-     */
-    private String customError() {
-        MemorySegment buf = arena.allocate(CUSTOM_ERROR_MAX);
-        long n = Posix.read(errorFd, buf, CUSTOM_ERROR_MAX);
-        if (n <= 2) return null;
-        byte[] bytes = buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
-        int len = 0;
-        while (len < bytes.length && bytes[len] != '\r' && bytes[len] != '\n' && bytes[len] != 0) len++;
-        if (len <= 2 || (bytes[0] != 'D' && bytes[0] != 'Z')) return null;
-        return new String(bytes, 0, len, StandardCharsets.ISO_8859_1);
+        finished = true;
+        run.abandon();
     }
 
     /** Queues {@code message} (the whole message, as bytes) with {@code env} through {@link #program()}. */

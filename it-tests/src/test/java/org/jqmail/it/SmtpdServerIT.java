@@ -1,0 +1,199 @@
+package org.jqmail.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * qmail-smtpd-server as its service runs it: the run script of ROOT/supervise/qmail-smtpd-server (or,
+ * where the installer left the service out, its template with the installer's substitutions), with a
+ * free port, starts one JVM as qmaild through setpriv; swaks and Python's smtplib send mail, and the
+ * test looks at what reached ROOT/queue through the setuid qmail-queue. The rules let 127.0.0.1 relay
+ * and nobody else, so a client bound to 127.0.0.2 plays the stranger.
+ */
+@ExtendWith(InstalledRoot.class)
+class SmtpdServerIT {
+    private static Process server;
+    private static int port;
+    private static Path log;
+    private static Path script;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        Path root = InstalledRoot.root();
+        assertTrue(Files.isExecutable(root.resolve("bin/qmail-smtpd-server")), "the installer wrote bin/qmail-smtpd-server");
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Path installed = root.resolve("supervise/qmail-smtpd-server/run");
+        String run = Files.exists(installed) ? Files.readString(installed)
+            : Files.readString(InstalledRoot.source().resolve("install/services/qmail-smtpd-server/run"))
+                .replace("@ROOT@", root.toString()).replace("@FQDN@", InstalledRoot.HOST);
+        assertTrue(run.matches("(?s).*\nPORT=[^\n]*\n.*"), run);
+        script = Files.createTempFile("smtpd-server-run", ".sh");
+        Files.writeString(script, run.replaceFirst("\nPORT=[^\n]*\n", "\nPORT=" + port + "\n"));
+        log = Files.createTempFile("smtpd-server-run", ".log");
+        server = new ProcessBuilder("/bin/sh", script.toString()).redirectErrorStream(true)
+            .redirectOutput(log.toFile()).start();
+        for (int i = 0; ; i++) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+                break;
+            } catch (IOException e) {
+                if (i == 300 || !server.isAlive()) throw new IOException("qmail-smtpd-server did not start: " + Files.readString(log), e);
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    @AfterAll
+    static void stopServer() throws Exception {
+        if (server == null) return;
+        server.descendants().forEach(ProcessHandle::destroy);
+        server.destroy();
+        if (!server.waitFor(10, TimeUnit.SECONDS)) server.destroyForcibly().waitFor();
+        Files.deleteIfExists(script);
+        Files.deleteIfExists(log);
+    }
+
+    private static String added(QueueFiles q, Set<String> before) throws IOException {
+        Set<String> now = new HashSet<>(q.todo());
+        now.removeAll(before);
+        assertEquals(1, now.size(), "one new message in todo: " + now);
+        return now.iterator().next();
+    }
+
+    private static String read(Path p) throws IOException {
+        return new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1);
+    }
+
+    private static String qmaildUid() throws Exception {
+        return Proc.run(null, "id", "-u", "qmaild").out().strip();
+    }
+
+    @Test
+    void swaksSendsAMessageThatLandsInTheQueueInvokedFromNetwork() throws Exception {
+        QueueFiles q = new QueueFiles(InstalledRoot.root());
+        Set<String> before = q.todo();
+        Proc.Result r = Proc.run(null, "swaks", "--server", "127.0.0.1:" + port, "--helo", "client.example",
+            "--from", "alice@example.net", "--to", "joe@" + InstalledRoot.HOST, "--header", "Subject: from swaks",
+            "--body", "Hello.\n.leading dot\n");
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().matches("(?s).*<-  250 ok \\d+ qp \\d+\n.*"), r.out());
+        String n = added(q, before);
+        String mess = read(q.messOf(n));
+        assertTrue(mess.matches("(?s)Received: \\(qmail \\d+ invoked from network\\); .* -0000\n"
+            + "Received: from unknown \\(HELO client.example\\) \\(127.0.0.1\\)\n  by " + InstalledRoot.HOST.replace(".", "\\.")
+            + " with SMTP; \\d{1,2} [A-Z][a-z]{2} \\d{4} \\d\\d:\\d\\d:\\d\\d -0000\n.*Subject: from swaks\n.*\n\nHello.\n.leading dot\n.*"), mess);
+        String todo = read(q.todoOf(n));
+        assertTrue(todo.matches("u" + qmaildUid() + "\0p\\d+\0Falice@example.net\0Tjoe@" + InstalledRoot.HOST.replace(".", "\\.") + "\0"),
+            todo.replace('\0', '_'));
+    }
+
+    @Test
+    void pythonSmtplibPipelinesTwoRecipientsThroughStarttls() throws Exception {
+        QueueFiles q = new QueueFiles(InstalledRoot.root());
+        Set<String> before = q.todo();
+        String py = String.join("\n",
+            "import smtplib, ssl, sys",
+            "s = smtplib.SMTP('127.0.0.1', int(sys.argv[1]), timeout=30)",
+            "code, msg = s.ehlo('py.example')",
+            "assert b'PIPELINING' in msg and b'STARTTLS' in msg, msg",
+            "s.starttls(context=ssl._create_unverified_context())",
+            "s.ehlo('py.example')",
+            "refused = s.sendmail('bob@example.org', ['a@" + InstalledRoot.HOST + "', 'b@" + InstalledRoot.HOST + "'],",
+            "    b'Subject: py\\r\\n\\r\\n\\xe4 8-bit body\\r\\n')",
+            "assert refused == {}, refused",
+            "print(s.quit())");
+        Proc.Result r = Proc.run(null, "python3", "-c", py, Integer.toString(port));
+        assertEquals(0, r.exit(), r.out() + r.err());
+        String n = added(q, before);
+        String mess = read(q.messOf(n));
+        assertTrue(mess.contains(" with ESMTPS; "), mess);
+        assertTrue(mess.endsWith("Subject: py\n\n\u00e4 8-bit body\n"), mess);
+        assertTrue(read(q.todoOf(n)).endsWith("Fbob@example.org\0Ta@" + InstalledRoot.HOST + "\0Tb@" + InstalledRoot.HOST + "\0"));
+    }
+
+    @Test
+    void aStrangerCannotRelayButLocalhostMay() throws Exception {
+        QueueFiles q = new QueueFiles(InstalledRoot.root());
+        Set<String> before = q.todo();
+        Proc.Result r = Proc.run(null, "swaks", "--server", "127.0.0.1:" + port, "--local-interface", "127.0.0.2",
+            "--from", "x@example.net", "--to", "victim@elsewhere.example", "--body", "relay?");
+        assertTrue(r.exit() != 0, r.out());
+        assertTrue(r.out().contains("<** 553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)"), r.out());
+        assertEquals(before, q.todo(), "nothing queued");
+
+        Proc.Result local = Proc.run(null, "swaks", "--server", "127.0.0.1:" + port, "--from", "x@example.net",
+            "--to", "friend@elsewhere.example", "--body", "relay from localhost");
+        assertEquals(0, local.exit(), local.out());
+        assertTrue(read(q.todoOf(added(q, before))).endsWith("Tfriend@elsewhere.example\0"));
+    }
+
+    @Test
+    void aSmuggledEndOfDataQueuesNothing() throws Exception {
+        QueueFiles q = new QueueFiles(InstalledRoot.root());
+        Set<String> before = q.todo();
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(30_000);
+            OutputStream out = s.getOutputStream();
+            InputStream in = s.getInputStream();
+            out.write(("MAIL FROM:<a@example.net>\r\nRCPT TO:<joe@" + InstalledRoot.HOST + ">\r\nDATA\r\n"
+                + "Subject: one\r\n\r\nx\n.\r\nMAIL FROM:<admin@" + InstalledRoot.HOST + ">\r\nRCPT TO:<joe@" + InstalledRoot.HOST
+                + ">\r\nDATA\r\nforged\r\n.\r\nQUIT\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String replies = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+            assertTrue(replies.endsWith("250 ok\r\n250 ok\r\n354 go ahead\r\n451 See http://pobox.com/~djb/docs/smtplf.html.\r\n"), replies);
+        }
+        Thread.sleep(500);
+        assertEquals(before, q.todo());
+    }
+
+    @Test
+    void everyProcessOfTheServiceRunsAsQmaild() throws Exception {
+        // swaks in the background keeps a session (and its qmail-queue) busy while ps looks
+        Process busy = new ProcessBuilder("swaks", "--server", "127.0.0.1:" + port, "--to", "joe@" + InstalledRoot.HOST,
+            "--body", "x".repeat(10)).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            List<Long> pids = new ArrayList<>();
+            pids.add(server.pid());
+            server.descendants().forEach(h -> pids.add(h.pid()));
+            String uid = qmaildUid();
+            for (long pid : pids) {
+                Proc.Result ps = Proc.run(null, "ps", "-o", "uid=,ruid=,euid=,suid=,fsuid=,comm=", "-p", Long.toString(pid));
+                if (ps.exit() != 0) continue; // it ended meanwhile
+                String[] f = ps.out().strip().split("\\s+");
+                for (int i = 0; i < 5; i++) {
+                    // qmail-queue (setuid qmailq, invoked by qmaild) is the one process that may be another user
+                    if (f[5].startsWith("qmail-queue")) continue;
+                    assertEquals(uid, f[i], "process " + pid + ": " + ps.out());
+                }
+            }
+            assertEquals(uid, Files.readString(Path.of("/proc/" + server.pid() + "/status"))
+                .replaceAll("(?s).*\nUid:\\s+(\\d+)\\s+\\d+\\s+\\d+\\s+\\d+\n.*", "$1"));
+            assertFalse(Files.readString(Path.of("/proc/" + server.pid() + "/status")).matches("(?s).*\nUid:\\s+0\\s.*"));
+        } finally {
+            assertTrue(busy.waitFor(60, TimeUnit.SECONDS));
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package org.jqmail.queue;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jqmail.common.QmailRoot;
+import org.jqmail.queue.client.QueuedProtocol;
+
+/**
+ * qmail-queued: qmail-queue as a long-running process (docs/qmail-queue.md, "qmail-queued").
+ * <pre>
+ *   setpriv --reuid=qmailq --regid=qmail --clear-groups -- qmail-queued
+ * </pre>
+ * It runs as qmailq, as qmail-queue does behind its setuid shim, and listens on the Unix socket
+ * ROOT/queued/socket ({@link QueuedProtocol#socket}, mode 0777: anyone may queue mail, as anyone may
+ * run qmail-queue). Each connection is one qmail-queue run ({@link QueuedInjection}): the same
+ * {@link Injection}, limits, exit codes and Received line, with the invoker's uid taken from the
+ * kernel's peer credentials instead of the shim's environment. It saves the JVM start that
+ * qmail-queue costs per message; the uid partition is qmail's: the queue is written by qmailq only.
+ * <p>
+ * At most {@link #CONNECTIONS} injections run at once, each on a platform thread of its own (they
+ * block in fsync; virtual threads measured no faster, docs/qmail-queue.md); a connection beyond that is closed at once,
+ * unanswered, and its client runs qmail-queue instead. Diagnostics (its start, internal bugs) go to
+ * fd 2, for multilog; like qmail-queue it says nothing about ordinary failures, which are the
+ * client's to report.
+ */
+public final class Queued {
+    /** The most injections at once; more means a local user is holding connections open. */
+    static final int CONNECTIONS = 128;
+    /**
+     * The first qp: 2^22 is Linux's PID_MAX_LIMIT, so a qp of qmail-queued never equals the pid of a
+     * qmail-queue process, and the number in "250 ok ... qp N" still finds one message in the log.
+     */
+    static final long FIRST_QP = 1L << 22;
+
+    private final Path root;
+    private final long pid = ProcessHandle.current().pid();
+    private final AtomicLong qp = new AtomicLong(FIRST_QP);
+    private final Semaphore slots;
+    private final Thread.Builder threads;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "qmail-queued timeouts");
+        t.setDaemon(true);
+        return t;
+    });
+
+    Queued(Path root) {
+        this(root, CONNECTIONS);
+    }
+
+    Queued(Path root, int connections) {
+        this(root, connections, Thread.ofPlatform().daemon());
+    }
+
+    /** {@code threads} makes the thread of each connection (platform threads in the daemon; see the class comment). */
+    Queued(Path root, int connections, Thread.Builder threads) {
+        this.root = root;
+        this.slots = new Semaphore(connections);
+        this.threads = threads;
+    }
+
+    public static void main(String[] args) {
+        Path root = QmailRoot.get();
+        Path socket = QueuedProtocol.socket(root);
+        ServerSocketChannel server;
+        try {
+            server = listen(socket);
+        } catch (IOException e) {
+            System.err.println("qmail-queued: unable to listen on " + socket + ": " + e);
+            System.exit(111);
+            return;
+        }
+        System.err.println("qmail-queued: pid " + ProcessHandle.current().pid() + " listening on " + socket);
+        new Queued(root).serve(server);
+    }
+
+    /** Binds {@code socket}, replacing a stale one of an earlier run, and lets everyone connect. */
+    static ServerSocketChannel listen(Path socket) throws IOException {
+        if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS) && Files.readAttributes(socket,
+                java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther()) {
+            Files.delete(socket); // a socket left by a daemon that died; nobody listens on it
+        }
+        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(socket), CONNECTIONS);
+        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rwxrwxrwx"));
+        return server;
+    }
+
+    /** Accepts connections until the server socket fails (never, in practice). */
+    void serve(ServerSocketChannel server) {
+        for (;;) {
+            SocketChannel c;
+            try {
+                c = server.accept();
+            } catch (IOException e) {
+                if (!server.isOpen()) return;
+                System.err.println("qmail-queued: accept failed: " + e);
+                pause();
+                continue;
+            }
+            if (!slots.tryAcquire()) {
+                QueuedInjection.closeQuietly(c); // full: the client runs qmail-queue itself
+                continue;
+            }
+            QueuedInjection job = new QueuedInjection(c, root, pid, qp.getAndIncrement() + 1, timer);
+            try {
+                threads.start(() -> {
+                    try {
+                        job.run();
+                    } finally {
+                        slots.release();
+                    }
+                });
+            } catch (OutOfMemoryError | RuntimeException e) {
+                // no thread to be had: as if full
+                slots.release();
+                QueuedInjection.closeQuietly(c);
+            }
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(100); // EMFILE, say: let connections finish before accepting more
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -15,6 +15,14 @@ final class QueueFiles {
         this.queue = root.resolve("queue");
     }
 
+    /** The one message that is in todo now and was not in {@code before}; fails if there is not exactly one. */
+    String added(Set<String> before) throws IOException {
+        Set<String> now = new TreeSet<>(todo());
+        now.removeAll(before);
+        org.junit.jupiter.api.Assertions.assertEquals(1, now.size(), "one new message in todo: " + now);
+        return now.iterator().next();
+    }
+
     Set<String> todo() throws IOException {
         return names(queue.resolve("todo"));
     }

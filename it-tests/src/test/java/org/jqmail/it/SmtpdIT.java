@@ -6,17 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,50 +26,22 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(InstalledRoot.class)
 class SmtpdIT {
-    private static Process tcpserver;
+    private static PortService service;
     private static int port;
-    private static Path log;
-    private static Path script;
 
     @BeforeAll
     static void startTcpserver() throws Exception {
-        Path root = InstalledRoot.root();
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        String run = Files.readString(root.resolve("supervise/qmail-smtpd/run"));
-        assertTrue(run.contains("\nPORT=25\n"), run);
-        script = Files.createTempFile("smtpd-run", ".sh");
-        Files.writeString(script, run.replace("\nPORT=25\n", "\nPORT=" + port + "\n"));
-        log = Files.createTempFile("smtpd-run", ".log");
-        tcpserver = new ProcessBuilder("/bin/sh", script.toString()).redirectErrorStream(true)
-            .redirectOutput(log.toFile()).start();
-        for (int i = 0; ; i++) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-                break;
-            } catch (IOException e) {
-                if (i == 200 || !tcpserver.isAlive()) throw new IOException("tcpserver did not start: " + Files.readString(log), e);
-                Thread.sleep(100);
-            }
-        }
+        service = PortService.start("qmail-smtpd");
+        port = service.port();
     }
 
     @AfterAll
     static void stopTcpserver() throws Exception {
-        if (tcpserver == null) return;
-        tcpserver.descendants().forEach(ProcessHandle::destroy);
-        tcpserver.destroy();
-        if (!tcpserver.waitFor(10, TimeUnit.SECONDS)) tcpserver.destroyForcibly().waitFor();
-        Files.deleteIfExists(script);
-        Files.deleteIfExists(log);
+        if (service != null) service.close();
     }
 
     private static String added(QueueFiles q, Set<String> before) throws IOException {
-        Set<String> now = new HashSet<>(q.todo());
-        now.removeAll(before);
-        assertEquals(1, now.size(), "one new message in todo: " + now);
-        return now.iterator().next();
+        return q.added(before);
     }
 
     private static String read(Path p) throws IOException {

@@ -7,15 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -33,54 +29,23 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(InstalledRoot.class)
 class SmtpdServerIT {
-    private static Process server;
+    private static PortService service;
     private static int port;
-    private static Path log;
-    private static Path script;
 
     @BeforeAll
     static void startServer() throws Exception {
-        Path root = InstalledRoot.root();
-        assertTrue(Files.isExecutable(root.resolve("bin/qmail-smtpd-server")), "the installer wrote bin/qmail-smtpd-server");
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        Path installed = root.resolve("supervise/qmail-smtpd-server/run");
-        String run = Files.exists(installed) ? Files.readString(installed)
-            : Files.readString(InstalledRoot.source().resolve("install/services/qmail-smtpd-server/run"))
-                .replace("@ROOT@", root.toString()).replace("@FQDN@", InstalledRoot.HOST);
-        assertTrue(run.matches("(?s).*\nPORT=[^\n]*\n.*"), run);
-        script = Files.createTempFile("smtpd-server-run", ".sh");
-        Files.writeString(script, run.replaceFirst("\nPORT=[^\n]*\n", "\nPORT=" + port + "\n"));
-        log = Files.createTempFile("smtpd-server-run", ".log");
-        server = new ProcessBuilder("/bin/sh", script.toString()).redirectErrorStream(true)
-            .redirectOutput(log.toFile()).start();
-        for (int i = 0; ; i++) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-                break;
-            } catch (IOException e) {
-                if (i == 300 || !server.isAlive()) throw new IOException("qmail-smtpd-server did not start: " + Files.readString(log), e);
-                Thread.sleep(100);
-            }
-        }
+        assertTrue(Files.isExecutable(InstalledRoot.root().resolve("bin/qmail-smtpd-server")), "the installer wrote bin/qmail-smtpd-server");
+        service = PortService.start("qmail-smtpd-server");
+        port = service.port();
     }
 
     @AfterAll
     static void stopServer() throws Exception {
-        if (server == null) return;
-        server.descendants().forEach(ProcessHandle::destroy);
-        server.destroy();
-        if (!server.waitFor(10, TimeUnit.SECONDS)) server.destroyForcibly().waitFor();
-        Files.deleteIfExists(script);
-        Files.deleteIfExists(log);
+        if (service != null) service.close();
     }
 
     private static String added(QueueFiles q, Set<String> before) throws IOException {
-        Set<String> now = new HashSet<>(q.todo());
-        now.removeAll(before);
-        assertEquals(1, now.size(), "one new message in todo: " + now);
-        return now.iterator().next();
+        return q.added(before);
     }
 
     private static String read(Path p) throws IOException {
@@ -176,8 +141,8 @@ class SmtpdServerIT {
             "--body", "x".repeat(10)).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
             List<Long> pids = new ArrayList<>();
-            pids.add(server.pid());
-            server.descendants().forEach(h -> pids.add(h.pid()));
+            pids.add(service.handle().pid());
+            service.handle().descendants().forEach(h -> pids.add(h.pid()));
             String uid = qmaildUid();
             for (long pid : pids) {
                 Proc.Result ps = Proc.run(null, "ps", "-o", "uid=,ruid=,euid=,suid=,fsuid=,comm=", "-p", Long.toString(pid));
@@ -189,9 +154,9 @@ class SmtpdServerIT {
                     assertEquals(uid, f[i], "process " + pid + ": " + ps.out());
                 }
             }
-            assertEquals(uid, Files.readString(Path.of("/proc/" + server.pid() + "/status"))
+            assertEquals(uid, Files.readString(Path.of("/proc/" + service.handle().pid() + "/status"))
                 .replaceAll("(?s).*\nUid:\\s+(\\d+)\\s+\\d+\\s+\\d+\\s+\\d+\n.*", "$1"));
-            assertFalse(Files.readString(Path.of("/proc/" + server.pid() + "/status")).matches("(?s).*\nUid:\\s+0\\s.*"));
+            assertFalse(Files.readString(Path.of("/proc/" + service.handle().pid() + "/status")).matches("(?s).*\nUid:\\s+0\\s.*"));
         } finally {
             assertTrue(busy.waitFor(60, TimeUnit.SECONDS));
         }

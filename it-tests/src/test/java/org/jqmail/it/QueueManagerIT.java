@@ -47,7 +47,7 @@ class QueueManagerIT {
         sh("chmod 755 '" + tmp + "' && chmod 644 '" + home + "'/.qmail-* && chown -R " + UID + ":" + UID + " '" + home
             + "' && chmod 700 '" + home + "'");
         Files.writeString(root.resolve("users/assign"),
-            "=jq:jq:" + UID + ":" + UID + ":" + home + ":::\n+jq-:jq:" + UID + ":" + UID + ":" + home + ":-::\n.\n");
+            "=qm:qm:" + UID + ":" + UID + ":" + home + ":::\n+qm-:qm:" + UID + ":" + UID + ":" + home + ":-::\n.\n");
         sh("'" + root.resolve("bin/qmail-newu") + "'");
         queue = QueueService.start(root, tmp);
     }
@@ -99,17 +99,19 @@ class QueueManagerIT {
     @Order(1)
     void aLocalMessageLandsInTheMaildirOwnedByTheRecipient() throws Exception {
         int before = inbox().size();
-        inject("alice@example.org", "jq@" + HOST, "Subject: one\n\nhello\n");
+        inject("alice@example.org", "qm@" + HOST, "Subject: one\n\nhello\n");
         await("delivery to Maildir/new", () -> inbox().size() == before + 1);
         Path m = inbox().get(inbox().size() - 1);
         assertEquals(UID, (Integer) Files.getAttribute(m, "unix:uid"));
         String text = read(m);
-        assertTrue(text.startsWith("Return-Path: <alice@example.org>\nDelivered-To: jq@" + HOST + "\nReceived: (qmail "), text);
+        assertTrue(text.startsWith("Return-Path: <alice@example.org>\nDelivered-To: qm@" + HOST + "\nReceived: (qmail "), text);
         assertTrue(text.endsWith("Subject: one\n\nhello\n"), text);
+        // the message is in the Maildir before qmail-send has heard back and logged it
+        await("the success line", () -> log().matches("(?s).*delivery \\d+: success: did_1\\+0\\+0/\n.*"));
         String log = log();
         assertTrue(log.matches("(?s).*@4000[0-9a-f]{20} new msg \\d+\n.*"), "multilog TAI64N stamps and qmail's lines:\n" + log);
         assertTrue(log.matches("(?s).*info msg \\d+: bytes \\d+ from <alice@example.org> qp \\d+ uid \\d+\n.*"), log);
-        assertTrue(log.matches("(?s).*starting delivery \\d+: msg \\d+ to local jq@" + HOST.replace(".", "\\.") + "\n.*"), log);
+        assertTrue(log.matches("(?s).*starting delivery \\d+: msg \\d+ to local qm@" + HOST.replace(".", "\\.") + "\n.*"), log);
         assertTrue(log.matches("(?s).*delivery \\d+: success: did_1\\+0\\+0/\n.*"), log);
     }
 
@@ -117,10 +119,10 @@ class QueueManagerIT {
     @Order(2)
     void anUnknownLocalUserBouncesToTheSender() throws Exception {
         int before = inbox().size();
-        inject("jq@" + HOST, "nosuchuser@" + HOST, "Subject: lost\n\nwhere does this go\n");
+        inject("qm@" + HOST, "nosuchuser@" + HOST, "Subject: lost\n\nwhere does this go\n");
         await("the bounce in the sender's Maildir", () -> inbox().size() == before + 1);
         String bounce = read(inbox().get(inbox().size() - 1));
-        assertTrue(bounce.startsWith("Return-Path: <>\nDelivered-To: jq@" + HOST + "\n"), bounce);
+        assertTrue(bounce.startsWith("Return-Path: <>\nDelivered-To: qm@" + HOST + "\n"), bounce);
         assertTrue(bounce.contains("\nFrom: MAILER-DAEMON@" + HOST + "\n"), bounce);
         assertTrue(bounce.contains("Hi. This is the qmail-send program at " + HOST + "."), bounce);
         assertTrue(bounce.contains("<nosuchuser@" + HOST + ">:\nSorry, no mailbox here by that name. (#5.1.1)\n"), bounce);
@@ -132,14 +134,18 @@ class QueueManagerIT {
     @Test
     @Order(3)
     void aTemporaryFailureIsDeferredAndQmailQreadShowsIt() throws Exception {
-        inject("alice@example.org", "jq-later@" + HOST, "Subject: later\n\nretry me\n");
-        await("the deferral", () -> log().contains("deferral: "));
+        inject("alice@example.org", "qm-later@" + HOST, "Subject: later\n\nretry me\n");
+        // this delivery's own deferral: "starting delivery D: ... qm-later@HOST", then "delivery D: deferral:"
+        await("the deferral", () -> log().matches("(?s).*starting delivery (\\d+): msg \\d+ to local qm-later@[^\n]*\n"
+            + "(.*\n)?[^\n]* delivery \\1: deferral: .*"));
         Proc.Result q = Proc.run(null, root.resolve("bin/qmail-qread").toString());
         assertEquals(0, q.exit(), q.err());
-        assertTrue(q.out().matches("(?s).*#\\d+  \\d+  <alice@example.org> \n\tlocal\tjq-later@" + HOST.replace(".", "\\.") + "\n.*"),
+        assertTrue(q.out().matches("(?s).*#\\d+  \\d+  <alice@example.org> \n\tlocal\tqm-later@" + HOST.replace(".", "\\.") + "\n.*"),
             q.out());
         Proc.Result stat = Proc.run(null, root.resolve("bin/qmail-qstat").toString());
-        assertTrue(stat.out().startsWith("messages in queue: 1\n"), stat.out());
+        // other test classes share the root and may have left messages of their own
+        assertTrue(stat.out().matches("messages in queue: [1-9]\\d*\nmessages in queue but not yet preprocessed: \\d+\n"),
+            stat.out());
     }
 
     @Test
@@ -161,8 +167,8 @@ class QueueManagerIT {
                 return false;
             }
         });
-        Proc.Result stat = Proc.run(null, root.resolve("bin/qmail-qstat").toString());
-        assertTrue(stat.out().startsWith("messages in queue: 1\n"), "the deferred message is still queued: " + stat.out());
+        Proc.Result q = Proc.run(null, root.resolve("bin/qmail-qread").toString());
+        assertTrue(q.out().contains("\tlocal\tqm-later@" + HOST + "\n"), "the deferred message is still queued: " + q.out());
         assertFalse(log().contains("alert:"), log());
     }
 }

@@ -60,7 +60,7 @@ class RemoteDeliveryIT {
         home = tmp.resolve("home");
         for (String d : List.of("new", "cur", "tmp")) Files.createDirectories(home.resolve("Maildir").resolve(d));
         Proc.sh("chmod 755 '" + tmp + "' && chown -R " + UID + ":" + UID + " '" + home + "' && chmod 700 '" + home + "'");
-        Files.writeString(root.resolve("users/assign"), "=jq:jq:" + UID + ":" + UID + ":" + home + ":::\n.\n");
+        Files.writeString(root.resolve("users/assign"), "=rd:rd:" + UID + ":" + UID + ":" + home + ":::\n.\n");
         assertEquals(0, Proc.run(null, root.resolve("bin/qmail-newu").toString()).exit());
         try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             dnsPort = s.getLocalPort();
@@ -152,14 +152,27 @@ class RemoteDeliveryIT {
         try (ServerSocket refuser = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
             Thread server = Thread.ofVirtual().start(() -> refuseRecipients(refuser));
             routes("refusing.example:127.0.0.1:" + refuser.getLocalPort() + "\n");
-            inject("jq@" + HOST, "dave@refusing.example", "Subject: refused\n\nno such user there\n");
-            queue.await("the bounce in the sender's Maildir", () -> inbox().size() == 1);
-            String bounce = Files.readString(inbox().get(0), StandardCharsets.ISO_8859_1);
+            inject("rd@" + HOST, "dave@refusing.example", "Subject: refused\n\nno such user there\n");
+            queue.await("the bounce in the sender's Maildir", () -> bounceFor("dave@refusing.example") != null);
+            String bounce = bounceFor("dave@refusing.example");
             assertTrue(bounce.contains("<dave@refusing.example>:\n127.0.0.1 does not like recipient.\n"
                 + "Remote host said: 550 5.1.1 no such user\n"), bounce);
             assertTrue(bounce.endsWith("Subject: refused\n\nno such user there\n"), bounce);
             server.interrupt();
         }
+    }
+
+    /** The message in the sender's Maildir that mentions {@code address}, or null. */
+    static String bounceFor(String address) {
+        for (Path p : inbox()) {
+            try {
+                String m = Files.readString(p, StandardCharsets.ISO_8859_1);
+                if (m.contains("<" + address + ">:")) return m;
+            } catch (java.io.IOException e) {
+                // not there any more, or not yet readable: look again
+            }
+        }
+        return null;
     }
 
     static List<Path> inbox() {

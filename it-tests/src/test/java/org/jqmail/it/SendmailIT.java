@@ -152,7 +152,8 @@ class SendmailIT {
     void mailqListsADeferredMessage() throws Exception {
         Proc.Result r = asNobody(sendmail() + " -f dave@example.org bob-later@" + HOST, "Subject: later\n\nretry me\n");
         assertEquals(0, r.exit(), r.err());
-        queue.await("the deferral", () -> queue.log().contains("deferral: "));
+        queue.await("the deferral", () -> queue.log().matches("(?s).*starting delivery (\\d+): msg \\d+ to local bob-later@[^\n]*\n"
+            + "(.*\n)?[^\n]* delivery \\1: deferral: .*"));
         Proc.Result q = Proc.run(null, root.resolve("bin/mailq").toString());
         assertEquals(0, q.exit(), q.err());
         assertTrue(q.out().matches("(?s).*<dave@example.org> \n\tlocal\tbob-later@" + HOST.replace(".", "\\.") + "\n.*"), q.out());

@@ -17,7 +17,7 @@ import org.jqmail.queue.client.QueueResult;
 
 /**
  * The finishing thread: a message with no recipients left (no local/N, no remote/N) gets its bounce
- * injected, {@code end msg} logged, info/N removed and then mess/N through qmail-clean (qmail-send.c
+ * injected, info/N removed, {@code end msg} logged, and then mess/N removed through qmail-clean (qmail-send.c
  * messdone(), injectbounce()). Bounces run qmail-queue, a process start, so this is done off the event
  * loop, which meanwhile keeps delivering. A failure is logged and handed back to the loop
  * ({@link Event.FinishFailed}), which retries after {@link Send#SLEEP_SYSFAIL} seconds.
@@ -122,13 +122,14 @@ final class Finisher implements Runnable {
             return false;
         }
         if (!injectBounce(id)) return false;
-        log.endMsg(id);
         try {
             Files.delete(queue.info(id));
         } catch (IOException e) {
             log.warning("unable to unlink " + Todo.infoName(id) + "; will try again later");
             return false;
         }
+        // as qmail-send.c messdone(): logged once info/N is gone, so the line means "nothing left to do"
+        log.endMsg(id);
         if (!cleaner.clean("foop/" + id)) log.warning("qmail-clean unable to clean up foop/" + id);
         return true;
     }

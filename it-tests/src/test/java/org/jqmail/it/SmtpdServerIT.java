@@ -76,6 +76,40 @@ class SmtpdServerIT {
     }
 
     @Test
+    void overIpv6OnLoopback() throws Exception {
+        // tcpserver from Debian's ucspi-tcp has no IPv6; qmail-smtpd-server listens on ::1 itself.
+        Path root = InstalledRoot.root();
+        int v6port = PortService.freePort();
+        String gid = Proc.sh("getent group nofiles | cut -d: -f3").out().strip();
+        Process server = new ProcessBuilder("setpriv", "--reuid=qmaild", "--regid=" + gid, "--clear-groups", "--",
+            root.resolve("bin/qmail-smtpd-server").toString(), "-l", InstalledRoot.HOST, "-x",
+            root.resolve("control/tcp.smtp.cdb").toString(), "::1", Integer.toString(v6port))
+            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            QueueFiles q = new QueueFiles(root);
+            Set<String> before = q.todo();
+            Proc.Result r = null;
+            for (int i = 0; i < 100; i++) {
+                r = Proc.run(null, "swaks", "-6", "--server", "::1", "--port", Integer.toString(v6port), "--helo", "v6.example",
+                    "--from", "alice@example.net", "--to", "joe@" + InstalledRoot.HOST, "--header", "Subject: over IPv6");
+                if (r.exit() == 0 || !server.isAlive()) break;
+                Thread.sleep(200); // still starting
+            }
+            assertEquals(0, r.exit(), r.out() + r.err());
+            String mess = read(q.messOf(added(q, before)));
+            assertTrue(mess.contains("\nReceived: from unknown (HELO v6.example) (::1)\n  by " + InstalledRoot.HOST + " with SMTP; "),
+                mess);
+            // ::1 matches no rule in tcp.smtp (127.0.0.1 does): no RELAYCLIENT, so no relaying
+            Proc.Result relay = Proc.run(null, "swaks", "-6", "--server", "::1", "--port", Integer.toString(v6port),
+                "--from", "alice@example.net", "--to", "someone@elsewhere.example");
+            assertTrue(relay.out().contains("<** 553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)"), relay.out());
+        } finally {
+            server.destroy();
+            server.waitFor();
+        }
+    }
+
+    @Test
     void pythonSmtplibPipelinesTwoRecipientsThroughStarttls() throws Exception {
         QueueFiles q = new QueueFiles(InstalledRoot.root());
         Set<String> before = q.todo();

@@ -49,4 +49,12 @@ class Date822Test {
             assertEquals(expected, Date822.format(instant), "epoch " + instant);
         }
     }
+
+    @Test
+    void myctimeIsQmailsZeroPaddedAsctime() {
+        assertEquals("Thu Jan 01 00:00:00 1970", Date822.myctime(0));
+        assertEquals("Tue Nov 14 22:13:20 2023", Date822.myctime(1_700_000_000L));
+        assertEquals("Wed Dec 31 23:59:59 1969", Date822.myctime(-1));
+        assertEquals("Tue Feb 29 12:00:00 2028", Date822.myctime(1835438400L));
+    }
 }

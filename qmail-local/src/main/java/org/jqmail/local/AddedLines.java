@@ -69,40 +69,8 @@ record AddedLines(String deliveredTo, String returnPath, String fromLine) {
         return "\"(),:;<>@[\\]".indexOf(c) < 0;
     }
 
-    private static final String[] DAYS = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};
-    private static final String[] MONTHS = {
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
-    };
-
-    /**
-     * qmail's myctime without its newline: {@code Www Mmm DD HH:MM:SS YYYY} in UTC. Unlike asctime(3)
-     * the day of the month is zero-padded, not space-padded. Computed by hand, as Date822 does, so
-     * that the time-zone machinery stays unloaded.
-     */
+    /** qmail's myctime without its newline (Date822.myctime): the mbox From line's date. */
     static String ascTime(long epochSeconds) {
-        long days = Math.floorDiv(epochSeconds, 86400L);
-        int sec = (int) Math.floorMod(epochSeconds, 86400L);
-        // civil-from-days (H. Hinnant): eras of 400 years starting on 1 March
-        long z = days + 719468;
-        long era = Math.floorDiv(z, 146097);
-        long doe = z - era * 146097;
-        long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-        long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        long mp = (5 * doy + 2) / 153;
-        int day = (int) (doy - (153 * mp + 2) / 5 + 1);
-        int month = (int) (mp < 10 ? mp + 3 : mp - 9);
-        long year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-        StringBuilder b = new StringBuilder(24);
-        b.append(DAYS[(int) Math.floorMod(days, 7L)]).append(' ').append(MONTHS[month - 1]).append(' ');
-        two(b, day).append(' ');
-        two(b, sec / 3600).append(':');
-        two(b, sec / 60 % 60).append(':');
-        two(b, sec % 60).append(' ').append(year);
-        return b.toString();
-    }
-
-    private static StringBuilder two(StringBuilder b, int v) {
-        if (v < 10) b.append('0');
-        return b.append(v);
+        return org.jqmail.common.Date822.myctime(epochSeconds);
     }
 }

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -39,16 +38,7 @@ class QueueManagerIT {
     @BeforeAll
     static void start() throws Exception {
         root = InstalledRoot.root();
-        home = tmp.resolve("home");
-        Files.createDirectories(home.resolve("Maildir/new"));
-        Files.createDirectories(home.resolve("Maildir/cur"));
-        Files.createDirectories(home.resolve("Maildir/tmp"));
-        Files.writeString(home.resolve(".qmail-later"), "|exit 111\n");
-        sh("chmod 755 '" + tmp + "' && chmod 644 '" + home + "'/.qmail-* && chown -R " + UID + ":" + UID + " '" + home
-            + "' && chmod 700 '" + home + "'");
-        Files.writeString(root.resolve("users/assign"),
-            "=qm:qm:" + UID + ":" + UID + ":" + home + ":::\n+qm-:qm:" + UID + ":" + UID + ":" + home + ":-::\n.\n");
-        sh("'" + root.resolve("bin/qmail-newu") + "'");
+        home = TestUser.create(tmp, "qm", UID, java.util.Map.of(".qmail-later", "|exit 111\n")).home();
         queue = QueueService.start(root, tmp);
     }
 
@@ -80,11 +70,7 @@ class QueueManagerIT {
     }
 
     static List<Path> inbox() {
-        try (Stream<Path> s = Files.list(home.resolve("Maildir/new"))) {
-            return s.sorted().toList();
-        } catch (java.io.IOException e) {
-            return List.of();
-        }
+        return new TestUser("qm", UID, home).inbox();
     }
 
     static String read(Path p) {

@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,11 +56,7 @@ class RemoteDeliveryIT {
     @BeforeAll
     static void start() throws Exception {
         root = InstalledRoot.root();
-        home = tmp.resolve("home");
-        for (String d : List.of("new", "cur", "tmp")) Files.createDirectories(home.resolve("Maildir").resolve(d));
-        Proc.sh("chmod 755 '" + tmp + "' && chown -R " + UID + ":" + UID + " '" + home + "' && chmod 700 '" + home + "'");
-        Files.writeString(root.resolve("users/assign"), "=rd:rd:" + UID + ":" + UID + ":" + home + ":::\n.\n");
-        assertEquals(0, Proc.run(null, root.resolve("bin/qmail-newu").toString()).exit());
+        home = TestUser.create(tmp, "rd", UID, java.util.Map.of()).home();
         try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             dnsPort = s.getLocalPort();
         }
@@ -176,11 +171,7 @@ class RemoteDeliveryIT {
     }
 
     static List<Path> inbox() {
-        try (Stream<Path> s = Files.list(home.resolve("Maildir/new"))) {
-            return s.toList();
-        } catch (java.io.IOException e) {
-            return List.of();
-        }
+        return new TestUser("rd", UID, home).inbox();
     }
 
     /** A peer that refuses every recipient with 550, as a real server does for an unknown user. */

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,14 +33,7 @@ class SendmailIT {
     @BeforeAll
     static void start() throws Exception {
         root = InstalledRoot.root();
-        home = tmp.resolve("home");
-        for (String d : List.of("new", "cur", "tmp")) Files.createDirectories(home.resolve("Maildir").resolve(d));
-        Files.writeString(home.resolve(".qmail-later"), "|exit 111\n");
-        sh("chmod 755 '" + tmp + "' && chmod 644 '" + home + "'/.qmail-later && chown -R " + UID + ":" + UID + " '" + home
-            + "' && chmod 700 '" + home + "'");
-        Files.writeString(root.resolve("users/assign"),
-            "=bob:bob:" + UID + ":" + UID + ":" + home + ":::\n+bob-:bob:" + UID + ":" + UID + ":" + home + ":-::\n.\n");
-        sh("'" + root.resolve("bin/qmail-newu") + "'");
+        home = TestUser.create(tmp, "bob", UID, java.util.Map.of(".qmail-later", "|exit 111\n")).home();
         queue = QueueService.start(root, tmp);
     }
 
@@ -64,11 +56,7 @@ class SendmailIT {
     }
 
     static List<Path> inbox() {
-        try (Stream<Path> s = Files.list(home.resolve("Maildir/new"))) {
-            return s.sorted((a, b) -> Long.compare(a.toFile().lastModified(), b.toFile().lastModified())).toList();
-        } catch (java.io.IOException e) {
-            return List.of();
-        }
+        return new TestUser("bob", UID, home).inbox();
     }
 
     /** Waits for one more message in bob's Maildir and returns it. */

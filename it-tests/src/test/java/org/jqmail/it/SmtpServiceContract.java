@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 /**
  * What every SMTP service of ours must do whatever runs it (tcpserver + qmail-smtpd, or
  * qmail-smtpd-server): refuse to relay for a stranger while 127.0.0.1 may (the rules the run scripts
- * write), and queue nothing for a smuggled end of data. Each subclass starts its service on {@link #port}.
+ * write), and queue nothing for a smuggled end of data; a message from swaks arrives with qmail's two
+ * Received lines, LF line ends and qmaild's uid. Each subclass starts its service on {@link #port}.
  */
 abstract class SmtpServiceContract {
     /** The port the subclass's service listens on, on 127.0.0.1. */
@@ -23,6 +24,27 @@ abstract class SmtpServiceContract {
 
     static String read(Path p) throws java.io.IOException {
         return new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void swaksSendsAMessageThatLandsInTheQueueInvokedFromNetwork() throws Exception {
+        QueueFiles q = new QueueFiles(InstalledRoot.root());
+        Set<String> before = q.todo();
+        Proc.Result r = Proc.run(null, "swaks", "--server", "127.0.0.1:" + port(), "--helo", "client.example",
+            "--from", "alice@example.net", "--to", "joe@" + InstalledRoot.HOST, "--header", "Subject: from swaks",
+            "--body", "Hello.\n.leading dot\n");
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().matches("(?s).*<-  250 ok \\d+ qp \\d+\n.*"), r.out());
+        String n = q.added(before);
+        String mess = read(q.messOf(n));
+        assertTrue(mess.matches("(?s)Received: \\(qmail \\d+ invoked from network\\); .* -0000\n"
+            + "Received: from unknown \\(HELO client.example\\) \\(127.0.0.1\\)\n  by " + InstalledRoot.HOST.replace(".", "\\.")
+            + " with SMTP; \\d{1,2} [A-Z][a-z]{2} \\d{4} \\d\\d:\\d\\d:\\d\\d -0000\n.*Subject: from swaks\n.*\n\nHello.\n.leading dot\n.*"), mess);
+        assertTrue(!mess.contains("\r"), "CR LF became LF");
+        String uid = Proc.run(null, "id", "-u", "qmaild").out().strip();
+        String todo = read(q.todoOf(n));
+        assertTrue(todo.matches("u" + uid + "\0p\\d+\0Falice@example.net\0Tjoe@" + InstalledRoot.HOST.replace(".", "\\.") + "\0"),
+            todo.replace('\0', '_'));
     }
 
     @Test

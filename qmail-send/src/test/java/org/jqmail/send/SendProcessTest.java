@@ -77,6 +77,13 @@ class SendProcessTest {
             p.report(Channel.REMOTE, r1.slot(), "Kremote.org accepted message.\n");
             p.report(Channel.REMOTE, r2.slot(), "DSorry, no such user.\n\nGiving up.\n");
             p.awaitLine("end msg " + m1);
+            // m1 is gone entirely, checked before m2 is injected: m2 may get m1's number, its inode, again.
+            // mess/N goes last, through qmail-clean, after the end msg line.
+            for (Path f : List.of(q.layout.info(m1), q.layout.local(m1), q.layout.remote(m1), q.layout.bounce(m1),
+                    q.layout.mess(m1), q.layout.todo(m1))) {
+                for (int i = 0; i < 500 && Files.exists(f); i++) Thread.sleep(10);
+                assertFalse(Files.exists(f), f.toString());
+            }
 
             // a message injected while qmail-send runs, announced through the trigger
             long m2 = q.inject("s2@example.org", List.of("carol@example.com", "dave@example.com"), "Subject: 2\n\n");
@@ -109,11 +116,6 @@ class SendProcessTest {
             assertTrue(log.matches("(?s).*\nbounce msg " + m1 + " qp [0-9]+\n.*"), log);
             assertTrue(log.contains("warning: trouble opening local/" + messid(broken) + "; will try again later\n"), log);
 
-            // m1 is gone entirely
-            for (Path f : List.of(q.layout.info(m1), q.layout.local(m1), q.layout.remote(m1), q.layout.bounce(m1),
-                    q.layout.mess(m1), q.layout.todo(m1))) {
-                assertFalse(Files.exists(f), f.toString());
-            }
             // m2: carol marked done in place, dave still to do; next try stored as the file's mtime
             assertEquals("Dcarol@example.com\0Tdave@example.com\0", q.text(q.layout.local(m2)));
             long birth = Files.getLastModifiedTime(q.layout.info(m2)).toMillis() / 1000;

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import org.jqmail.tcpto.TcptoTable;
 
 /**
  * One run of qmail-remote after its controls are read (qmail-remote.c main): route the host
@@ -26,14 +25,15 @@ final class Delivery {
 
     private final Controls controls;
     private final Dns dns;
-    private final TcptoTable tcpto;
+    private final Tcpto tcpto;
     private final Me me;
     private final Random random;
     private final long now;
+    /** qmail's getpid() for tcpto: the program's pid, or a number drawn per delivery in qmail-rspawn. */
     private final long pid;
     private final int defaultPort;
 
-    Delivery(Controls controls, Dns dns, TcptoTable tcpto, Me me, Random random, long now, long pid, int defaultPort) {
+    Delivery(Controls controls, Dns dns, Tcpto tcpto, Me me, Random random, long now, long pid, int defaultPort) {
         this.controls = controls;
         this.dns = dns;
         this.tcpto = tcpto;

@@ -7,11 +7,13 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 
 /**
- * fd 0 as a stream that {@link MessageScan} can rewind when it is a file (qmail-rspawn opens the queue
- * file there): mark and reset are positions of the file, so nothing is buffered in memory. A pipe
+ * The message (fd 0 of the program, or the channel an in-process delivery is given) as a stream that
+ * {@link MessageScan} can rewind when it is a file (qmail-rspawn opens the queue file there): mark and
+ * reset are positions of the file, so nothing is buffered in memory. A pipe
  * (qmail-remote run by hand) cannot seek: it is read through a buffer that does not offer mark.
  */
 final class MessageInput extends InputStream {
@@ -24,17 +26,36 @@ final class MessageInput extends InputStream {
 
     static InputStream stdin() {
         FileChannel ch = new FileInputStream(FileDescriptor.in).getChannel();
+        if (seekable(ch)) return new MessageInput(ch);
+        return unrewindable(new FileInputStream(FileDescriptor.in));
+    }
+
+    /**
+     * {@code ch} from its current position: rewindable if it can seek (qmail-rspawn's in-process
+     * deliveries hand the queue file here), else read once through a buffer, as {@link #stdin} reads
+     * a pipe. The caller closes the channel.
+     */
+    static InputStream of(FileChannel ch) {
+        if (seekable(ch)) return new MessageInput(ch);
+        return unrewindable(Channels.newInputStream(ch));
+    }
+
+    private static boolean seekable(FileChannel ch) {
         try {
             ch.position(ch.position()); // a pipe fails here ("Illegal seek")
-            return new MessageInput(ch);
+            return true;
         } catch (IOException e) {
-            return new FilterInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in), Blast.BUFFER)) {
-                @Override
-                public boolean markSupported() {
-                    return false;
-                }
-            };
+            return false;
         }
+    }
+
+    private static InputStream unrewindable(InputStream in) {
+        return new FilterInputStream(new BufferedInputStream(in, Blast.BUFFER)) {
+            @Override
+            public boolean markSupported() {
+                return false;
+            }
+        };
     }
 
     @Override

@@ -48,7 +48,7 @@ final class Harness {
         Controls c = new Controls("helo.example.net", new SmtpRoutes(routes), timeoutConnect, timeoutRemote, outgoingIp,
             dnsServers, new TlsDestinations(tlsDestinations), root);
         Dns d = dns != null ? dns : new DnsClient(dnsServers, 500);
-        Delivery delivery = new Delivery(c, d, new TcptoTable(tcptoFile), () -> me, new Random(1), 1_000_000, 4242, port);
+        Delivery delivery = new Delivery(c, d, new LockedTcpto(new TcptoTable(tcptoFile)), () -> me, new Random(1), 1_000_000, 4242, port);
         Reports out = new Reports();
         Verdict v = delivery.run(host, sender, recips, new ByteArrayInputStream(message), out);
         out.message(v.letter(), v.text());

@@ -114,9 +114,11 @@ class ParsersTest {
 
     @Test
     void usageAndReports() {
-        assertEquals("DI (qmail-remote) was invoked improperly. (#5.3.5)\n",
-            Main.run(List.of("host", "sender"), java.io.InputStream.nullInputStream(), new Reports()).letter()
-                + Main.run(List.of("host", "sender"), java.io.InputStream.nullInputStream(), new Reports()).text());
+        java.io.ByteArrayOutputStream usage = new java.io.ByteArrayOutputStream();
+        assertEquals(0, new RemoteRun(Path.of("/nonexistent"), null).deliver(List.of("host", "sender"),
+            java.io.InputStream.nullInputStream(), usage, 0, 1, new java.util.Random(1)));
+        assertEquals("DI (qmail-remote) was invoked improperly. (#5.3.5)\n\0",
+            usage.toString(java.nio.charset.StandardCharsets.ISO_8859_1));
         assertEquals("a?b?c", Reports.safe("a\nb\u00e9c"));
         Reports r = new Reports();
         r.recipient('r', "");

@@ -119,7 +119,7 @@ final class Delivery {
             if (i instanceof Instruction.Maildir m) {
                 files++;
                 if (forwardOnly) throw xBit("file");
-                if (args.deliver()) Maildir.deliver(home, m.path(), message, lines, self.pid());
+                if (args.deliver()) Maildir.deliver(home, m.path(), message, lines, self);
                 else say("maildir ", m.path());
             } else if (i instanceof Instruction.Mbox m) {
                 files++;

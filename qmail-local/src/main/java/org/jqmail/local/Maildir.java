@@ -20,7 +20,8 @@ import org.jqmail.common.DurableFiles;
  * Return-Path line, the Delivered-To line and the message, nothing else.
  * <p>
  * UNIQUE has the modern form of maildir.5's companion page: {@code SECONDS.MusecPpid.host}, with
- * '/' and ':' in the host name written as {@code \057} and {@code \072}. The file is created
+ * '/' and ':' in the host name written as {@code \057} and {@code \072}; a worker, which makes many
+ * deliveries in one process, adds its delivery count: {@code SECONDS.MusecPpidQn.host} ({@link Self#deliveryId}). The file is created
  * exclusively (O_EXCL, so a planted symlink is never followed); if the name is taken anyway, a fresh
  * time gives a new name, three tries in all, as qmail.
  * <p>
@@ -32,7 +33,7 @@ final class Maildir {
 
     private Maildir() {}
 
-    static void deliver(Path home, String line, Message message, AddedLines lines, long pid) throws Failure {
+    static void deliver(Path home, String line, Message message, AddedLines lines, Self self) throws Failure {
         Path dir;
         try {
             dir = home.resolve(line);
@@ -44,7 +45,7 @@ final class Maildir {
         String host = escapedHostname();
         for (int attempt = 1;; attempt++) {
             Instant now = Instant.now();
-            String unique = now.getEpochSecond() + ".M" + now.getNano() / 1000 + "P" + pid + "." + host;
+            String unique = now.getEpochSecond() + ".M" + now.getNano() / 1000 + self.deliveryId() + "." + host;
             Path tmp = dir.resolve("tmp").resolve(unique);
             Path neu = dir.resolve("new").resolve(unique);
             FileChannel out;

@@ -5,7 +5,6 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
-import org.jqmail.common.ControlFile;
 
 /**
  * qmail-local: deliver or forward one mail message (docs/qmail-local.md).
@@ -18,14 +17,27 @@ import org.jqmail.common.ControlFile;
  * <p>
  * Control file {@code timeoutlocal} (seconds, default 86400): how long a program delivery may run.
  * qmail has no such limit; without one a hung program would hold a delivery slot forever.
+ * <p>
+ * {@code qmail-local --worker} is the warm form qmail-lspawn uses instead ({@link Worker}).
  */
 public final class Main {
     private Main() {}
 
     public static void main(String[] argv) {
+        // "--worker" was a usage error before; the worker's classes are loaded only on this branch.
+        if (argv.length == 1 && argv[0].equals(Worker.FLAG)) System.exit(Worker.serve());
         OutputStream out = new FileOutputStream(FileDescriptor.out);
         OutputStream err = new FileOutputStream(FileDescriptor.err);
         Result r = run(org.jqmail.common.RawArguments.of(argv), err, out);
+        writeResult(r, out, err);
+        System.exit(r.exitCode());
+    }
+
+    /**
+     * qmail-local's last words: the success text ("did ...", "qp ...") on fd 1, or the failure text and
+     * a newline on fd 2. The worker writes them the same way into a delivery's report.
+     */
+    static void writeResult(Result r, OutputStream out, OutputStream err) {
         try {
             if (r.kind() == Result.Kind.SUCCESS) {
                 out.write(Delivery.bytes(r.text()));
@@ -37,7 +49,6 @@ public final class Main {
         } catch (IOException e) {
             // nobody is listening; the exit code still tells qmail-lspawn
         }
-        System.exit(r.exitCode());
     }
 
     private static Result run(List<String> argv, OutputStream err, OutputStream out) {
@@ -50,27 +61,5 @@ public final class Main {
         Message message = Message.standardInput();
         return new Delivery(args, message, new QueueForwarder(), settings, self, out, err,
             System.currentTimeMillis() / 1000).run();
-    }
-
-    /**
-     * control/timeoutlocal, read when the first program runs (a maildir or mbox delivery never needs
-     * it, and a missing file costs an exception at start-up). 0 or a missing file: one day.
-     */
-    private static final class TimeoutLocal implements Program.Timeout {
-        private long seconds = -1;
-
-        @Override
-        public long seconds() throws Failure {
-            if (seconds < 0) {
-                long def = Delivery.Settings.DEFAULT_PROGRAM_TIMEOUT;
-                try {
-                    seconds = ControlFile.ofRoot().number("timeoutlocal", def);
-                } catch (IOException e) {
-                    throw Failure.temporary("Unable to read control/timeoutlocal. (#4.3.0)");
-                }
-                if (seconds == 0) seconds = def;
-            }
-            return seconds;
-        }
     }
 }

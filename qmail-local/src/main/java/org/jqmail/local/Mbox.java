@@ -28,10 +28,25 @@ import java.util.Set;
  */
 final class Mbox {
     private static final long POLL_MILLIS = 50;
+    /**
+     * One mbox delivery at a time in this process. A POSIX record lock belongs to the process, not to
+     * the descriptor, and closing any descriptor of a file drops every lock the process holds on it: in
+     * a worker (qmail-local --worker), a second delivery that merely opened and closed the same mbox
+     * (or another name of it) would silently unlock the first one's file while it is being written. The
+     * command line makes one delivery per process, where this costs nothing.
+     */
+    private static final Object PROCESS_LOCK = new Object();
 
     private Mbox() {}
 
     static void deliver(Path home, String fn, Message message, AddedLines lines, long lockWaitMillis)
+            throws Failure {
+        synchronized (PROCESS_LOCK) {
+            deliverLocked(home, fn, message, lines, lockWaitMillis);
+        }
+    }
+
+    private static void deliverLocked(Path home, String fn, Message message, AddedLines lines, long lockWaitMillis)
             throws Failure {
         message.rewind();
         FileChannel ch;

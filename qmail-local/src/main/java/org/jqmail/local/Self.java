@@ -5,13 +5,37 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * This process's id and effective uid, from one read of /proc/self/status. The JDK's
  * ProcessHandle.current() costs a millisecond or more at start-up (it reads /proc/stat for the boot
  * time), and the uid has no JDK API at all.
+ * <p>
+ * {@code deliveries} is null for the command line, which makes one delivery per process; a worker
+ * (qmail-local --worker, {@link Worker}) makes many at once, and counts them so that each maildir file
+ * it writes gets a name of its own (maildir.html's {@code Qn}: "the number of deliveries made by this
+ * process").
  */
-record Self(long pid, int uid) {
+record Self(long pid, int uid, AtomicLong deliveries) {
+    Self(long pid, int uid) {
+        this(pid, uid, null);
+    }
+
+    /** The same process, counting its deliveries (a worker). */
+    Self counting() {
+        return new Self(pid, uid, new AtomicLong());
+    }
+
+    /**
+     * The delivery identifier in the middle of a maildir unique name, after {@code M<usec>}:
+     * {@code P<pid>} for the command line (qmail's form), {@code P<pid>Q<n>} with a new n at every
+     * call in a worker, where one pid makes many deliveries in the same microsecond.
+     */
+    String deliveryId() {
+        return deliveries == null ? "P" + pid : "P" + pid + "Q" + deliveries.incrementAndGet();
+    }
+
     /** This process; null if /proc/self/status is unreadable or lacks the lines. */
     static Self current() {
         String status;

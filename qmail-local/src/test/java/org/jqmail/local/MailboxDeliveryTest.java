@@ -195,7 +195,7 @@ class MailboxDeliveryTest extends Fixture {
         AddedLines lines = AddedLines.of("joe", "example.com", "a@b", NOW);
         Path notAMessage = Files.createDirectory(tmp.resolve("dir"));
         try (Message m = Message.open(notAMessage)) {
-            Failure f = assertThrows(Failure.class, () -> Maildir.deliver(home, "./Maildir/", m, lines, 1));
+            Failure f = assertThrows(Failure.class, () -> Maildir.deliver(home, "./Maildir/", m, lines, new Self(1, 0)));
             assertEquals(Result.temporary("Unable to read message: is a directory. (#4.3.0)"), f.result());
         }
         assertEquals(List.of(), list(md.resolve("tmp")));

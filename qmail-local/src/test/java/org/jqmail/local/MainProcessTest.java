@@ -162,4 +162,26 @@ class MainProcessTest extends Fixture {
         assertEquals("Return-Path: <\"al\u00e9\"@x>\nDelivered-To: j\u00fcrg@example.com\n" + MESSAGE,
             read(list(md.resolve("new")).get(0)));
     }
+
+    @Test
+    void theCommandLineLoadsNoWorkerClass() throws Exception {
+        maildir("Maildir");
+        List<String> cmd = new ArrayList<>(jvm());
+        cmd.add(1, "-Xlog:class+load=info:file=" + tmp.resolve("classes.log"));
+        cmd.addAll(List.of("--", "joe", home.toString(), "joe", "", "", "example.com", "alice@example.net", "./Maildir/"));
+        assertEquals(new Run(0, "did 1+0+0\n", ""), start(new ProcessBuilder(cmd).redirectInput(messageFile.toFile())));
+        String loaded = read(tmp.resolve("classes.log"));
+        assertTrue(loaded.contains("org.jqmail.local.Delivery "), "the log names classes");
+        for (String c : new String[] {"Worker ", "WorkerSocket", "WorkerProtocol", "ReportCapture"}) {
+            assertTrue(!loaded.contains("org.jqmail.local." + c), c + " is the worker's alone");
+        }
+    }
+
+    @Test
+    void workerModeNeedsQmailLspawnsSocket() throws Exception {
+        Run r = qmailLocal("--worker");
+        assertEquals(111, r.exit(), r.toString());
+        assertTrue(r.stderr().startsWith("qmail-local: worker: recvmsg on fd 0 failed"), r.stderr());
+        assertEquals(new Run(100, "", Arguments.USAGE + "\n"), qmailLocal("--worker", "x"), "only alone it is the flag");
+    }
 }

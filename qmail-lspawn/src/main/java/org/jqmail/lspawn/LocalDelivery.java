@@ -19,6 +19,11 @@ import org.jqmail.spawn.Spawner;
  * and gid as {@code qmail-local -- user home local dash ext domain sender defaultdelivery} with fd 0 the
  * message and fds 1 and 2 one pipe, whose contents (capped at 3000 bytes) and the exit status become
  * the report. The message descriptor is the caller's; it is not closed here.
+ * <p>
+ * With a {@link WorkerPool}, the same eight arguments and the same descriptor go to the user's warm
+ * qmail-local worker instead, whose reply becomes the same report; the classic spawn stays the way
+ * whenever a worker cannot take the delivery (the cap reached with none idle, a request too big, a
+ * message that others may not read, which a worker could not reopen).
  */
 final class LocalDelivery implements SpawnLoop.Worker {
     private final Spawner spawner;
@@ -28,9 +33,17 @@ final class LocalDelivery implements SpawnLoop.Worker {
     private final Getpw getpw;
     private final byte[] defaultDelivery;
     private final List<byte[]> environment;
+    private final WorkerPool workers;
 
     LocalDelivery(Spawner spawner, Path qmailLocal, IdentityPrefix prefix, UsersCdb users, Getpw getpw,
             byte[] defaultDelivery, List<byte[]> environment) {
+        this(spawner, qmailLocal, prefix, users, getpw, defaultDelivery, environment, null);
+    }
+
+    /** @param workers the warm workers, or null for qmail's one qmail-local per delivery */
+    LocalDelivery(Spawner spawner, Path qmailLocal, IdentityPrefix prefix, UsersCdb users, Getpw getpw,
+            byte[] defaultDelivery, List<byte[]> environment, WorkerPool workers) {
+        this.workers = workers;
         this.spawner = spawner;
         this.qmailLocal = qmailLocal;
         this.prefix = prefix;
@@ -55,22 +68,37 @@ final class LocalDelivery implements SpawnLoop.Worker {
             return f.report();
         }
         if (a.uid() == 0) return LocalReport.internal(LocalReport.QLX_ROOT);
+        List<byte[]> args = List.of(a.user(), a.home(), local, a.dash(), a.ext(), domain, sender, defaultDelivery);
+        if (workers != null && othersMayRead(messageFd)) {
+            LocalWorker w = workers.acquire(a.uid(), a.gid());
+            if (w != null) {
+                try {
+                    Report r = w.deliver(args, messageFd);
+                    if (r != null) return r;
+                } finally {
+                    workers.release(w);
+                }
+            }
+        }
         List<byte[]> argv = new ArrayList<>(prefix.argv(a.uid(), a.gid()));
         argv.add(qmailLocal.toString().getBytes(StandardCharsets.ISO_8859_1));
         argv.add(new byte[] {'-', '-'});
-        argv.add(a.user());
-        argv.add(a.home());
-        argv.add(local);
-        argv.add(a.dash());
-        argv.add(a.ext());
-        argv.add(domain);
-        argv.add(sender);
-        argv.add(defaultDelivery);
+        argv.addAll(args);
         try {
             return run(argv, messageFd);
         } catch (IOException e) {
             return LocalReport.internal(LocalReport.QLX_SYS);
         }
+    }
+
+    /**
+     * A worker reads the message by reopening the descriptor it was given (/proc/self/fd/N), which
+     * Linux allows by the file's own mode: queue files are 0644, as in qmail; any other goes the
+     * classic way, where the descriptor itself is fd 0.
+     */
+    private boolean othersMayRead(int messageFd) {
+        jnr.posix.FileStat st = spawner.posix().allocateStat();
+        return spawner.posix().fstat(messageFd, st) == 0 && (st.mode() & 0004) != 0;
     }
 
     private Report run(List<byte[]> argv, int messageFd) throws IOException {

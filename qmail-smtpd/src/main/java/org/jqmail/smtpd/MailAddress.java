@@ -15,6 +15,10 @@ package org.jqmail.smtpd;
  * Stricter than qmail: a control byte (below 0x20, or 0x7f) anywhere in the address is a syntax error,
  * since it could only serve to confuse a later hop (envelope addresses go into SMTP command lines and
  * log lines). Bytes 0x80–0xff are kept as they are: qmail is 8-bit clean in addresses too.
+ * Also stricter: after the quotes are removed, the domain (after the last {@code @}) may not hold a
+ * space, {@code <}, {@code >}, {@code "} or {@code \}. qmail-remote quotes only the local part, so
+ * {@code <joe@"example.org> NOTIFY=NEVER">} would reach the next hop as
+ * {@code RCPT TO:<joe@example.org> NOTIFY=NEVER>}: an ESMTP parameter chosen by the client.
  *
  * @param address the address (ISO-8859-1 chars)
  * @param params the text after the terminator (ESMTP parameters), "" if none
@@ -68,12 +72,22 @@ record MailAddress(String address, String params) {
             if (addr.length() > MAX) return null;
         }
         String a = addr.toString();
+        if (!domainIsPlain(a)) return null;
         if (liphost != null) a = rewriteLocalIp(a, liphost, ips);
         if (a.length() > MAX) return null;
         return new MailAddress(a, end < arg.length() ? arg.substring(end) : "");
     }
 
     /** {@code user@[d.d.d.d]} with a local IP becomes {@code user@liphost} (before rcpthosts). */
+    /** No byte in the domain part that would end the address or start a parameter in a later hop's command. */
+    private static boolean domainIsPlain(String a) {
+        for (int i = a.lastIndexOf('@') + 1; i > 0 && i < a.length(); i++) {
+            char c = a.charAt(i);
+            if (c == ' ' || c == '<' || c == '>' || c == '"' || c == '\\') return false;
+        }
+        return true;
+    }
+
     private static String rewriteLocalIp(String a, String liphost, LocalIps ips) {
         int at = a.lastIndexOf('@');
         if (at < 0 || at + 1 >= a.length() || a.charAt(at + 1) != '[' || a.charAt(a.length() - 1) != ']') return a;

@@ -43,8 +43,9 @@ final class SmtpInput {
     }
 
     /**
-     * Reads one line up to and including LF; returns its bytes without the LF. A line longer than
-     * {@code max} bytes is consumed to its LF and returned as {@code tooLong} with no bytes. Returns
+     * Reads one line up to and including LF; returns its bytes without the LF. A line of more than
+     * {@code max} bytes, its LF counted, is consumed to its LF and returned as {@code tooLong} with no
+     * bytes. Returns
      * null at end of input (also in the middle of a line: an unfinished command is never run).
      */
     Line readLine(int max) throws IOException {
@@ -58,7 +59,7 @@ final class SmtpInput {
             while (pos < len && buf[pos] != '\n') pos++;
             int chunk = pos - start;
             if (!tooLong) {
-                if (n + chunk > max) {
+                if (n + chunk + 1 > max) { // + 1: the LF, counted whether or not it has arrived yet
                     tooLong = true;
                 } else {
                     if (n + chunk > line.length) {

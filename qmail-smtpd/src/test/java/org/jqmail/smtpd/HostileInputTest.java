@@ -20,7 +20,7 @@ class HostileInputTest {
 
     @Test
     void aCommandAtTheLimitIsStillACommand() throws Exception {
-        String arg = "x".repeat(Smtpd.MAX_COMMAND - "NOOP \r".length());
+        String arg = "x".repeat(Smtpd.MAX_COMMAND - "NOOP \r\n".length()); // MAX_COMMAND counts the LF
         assertEquals(List.of("250 ok"), new Session().run("NOOP " + arg + "\r\n").lines());
         assertEquals(List.of("500 line too long (#5.5.2)"), new Session().run("NOOP " + arg + "x\r\n").lines());
     }

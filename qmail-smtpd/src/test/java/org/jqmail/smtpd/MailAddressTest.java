@@ -35,6 +35,18 @@ class MailAddressTest {
     }
 
     @Test
+    void aDomainCannotCarryWhatWouldEndTheAddressAtTheNextHop() {
+        assertNull(addr("TO:<joe@\"example.org> NOTIFY=NEVER\">"), "qmail-remote would send: <joe@example.org> NOTIFY=NEVER>");
+        assertNull(addr("FROM:<\"a@example.net> SIZE=1"), "an unterminated quote swallowing the parameters");
+        assertNull(addr("TO:<a@b\\>c>"));
+        assertNull(addr("TO:<a@\"b<c\">"));
+        assertNull(addr("TO:<a@\"b\\\"c\">"));
+        assertEquals("a>b c@d", addr("TO:<\"a>b c\"@d>"), "the local part may hold them: qmail-remote quotes it");
+        assertEquals("x@[IPv6:2001:db8::1]", addr("TO:<x@[IPv6:2001:db8::1]>"));
+        assertEquals("no-at-all", addr("TO:<no-at-all>"));
+    }
+
+    @Test
     void params() {
         assertEquals(" SIZE=10 BODY=8BITMIME", MailAddress.parse("FROM:<a@b> SIZE=10 BODY=8BITMIME", null, LOOPBACK).params());
         assertEquals(10, MailAddress.parse("FROM:<a@b> BODY=8BITMIME size=10", null, LOOPBACK).declaredSize());

@@ -82,7 +82,7 @@ final class ShowCtl {
         "envnoathost", "helohost", "idhost", "localiphost", "locals", "me", "morercpthosts", "morercpthosts.cdb",
         "percenthack", "plusdomain", "qmqpservers", "queuelifetime", "rcpthosts", "smtpgreeting", "smtproutes",
         "timeoutconnect", "timeoutremote", "timeoutsmtpd", "virtualdomains",
-        "defaultdelivery", "dnsip", "outgoingip");
+        "defaultdelivery", "dnsip", "outgoingip", "localworkers", "qmailremote", "timeoutlocal");
 
     /** The controls in qmail-showctl's order, with its words, then ours. */
     private void all() {
@@ -124,6 +124,9 @@ final class ShowCtl {
         str("defaultdelivery", false, "./Maildir/", "Default delivery is ");
         lst("dnsip", "DNS servers come from /etc/resolv.conf.", "DNS server: ", ".");
         str("outgoingip", false, "chosen by the system", "SMTP client source address is ");
+        num("localworkers", "16", "Warm qmail-local workers (one per recipient uid): at most ", "");
+        str("qmailremote", false, "qmail-rspawn itself", "Remote deliveries are made by ");
+        num("timeoutlocal", "86400", "Program delivery timeout is ", " seconds");
     }
 
     /** do_str(): a one-line control; with {@code orMe} the default is control/me when there is one. */

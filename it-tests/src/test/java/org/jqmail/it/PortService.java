@@ -31,11 +31,9 @@ final class PortService implements AutoCloseable {
     /** Starts {@code name}'s run script on a free port and waits (bounded) until the port answers. */
     static PortService start(String name) throws Exception {
         Path installed = InstalledRoot.root().resolve("supervise").resolve(name).resolve("run");
-        String run = Files.readString(installed);
-        if (!run.matches("(?s).*\nPORT=[^\n]*\n.*")) throw new IOException(installed + " has no PORT= line:\n" + run);
         int port = freePort();
         Path script = Files.createTempFile(name + "-run", ".sh");
-        Files.writeString(script, run.replaceFirst("\nPORT=[^\n]*\n", "\nPORT=" + port + "\n"));
+        Files.writeString(script, runScriptOn(name, port));
         Path log = Files.createTempFile(name + "-run", ".log");
         Process p = new ProcessBuilder("/bin/sh", script.toString()).directory(installed.getParent().toFile())
             .redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -52,6 +50,14 @@ final class PortService implements AutoCloseable {
                 Thread.sleep(100);
             }
         }
+    }
+
+    /** {@code name}'s installed run script with its {@code PORT=} line set to {@code port}. */
+    static String runScriptOn(String name, int port) throws IOException {
+        Path installed = InstalledRoot.root().resolve("supervise").resolve(name).resolve("run");
+        String run = Files.readString(installed);
+        if (!run.matches("(?s).*\nPORT=[^\n]*\n.*")) throw new IOException(installed + " has no PORT= line:\n" + run);
+        return run.replaceFirst("\nPORT=[^\n]*\n", "\nPORT=" + port + "\n");
     }
 
     static int freePort() throws IOException {

@@ -37,8 +37,17 @@ final class QueueFiles {
 
     /** Every mess file, as "S/N". */
     Set<String> mess() throws IOException {
+        return split("mess");
+    }
+
+    /** Every info file (a message qmail-send has preprocessed and not yet finished), as "S/N". */
+    Set<String> info() throws IOException {
+        return split("info");
+    }
+
+    private Set<String> split(String dir) throws IOException {
         Set<String> all = new TreeSet<>();
-        try (Stream<Path> s = Files.walk(queue.resolve("mess"), 2)) {
+        try (Stream<Path> s = Files.walk(queue.resolve(dir), 2)) {
             s.filter(Files::isRegularFile).forEach(p -> all.add(p.getParent().getFileName() + "/" + p.getFileName()));
         }
         return all;

@@ -8,8 +8,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The installed qmail-send service (qmail-start, its daemons, multilog) running under daemontools'
- * svscan, watching a private service directory that holds only qmail-send, so no SMTP port is opened.
- * One per test class: start it in @BeforeAll, stop it in @AfterAll.
+ * svscan, watching a private service directory that holds qmail-send and whatever else a test
+ * {@link #add adds}, so no SMTP port is opened unless asked for. One per test class: start it in
+ * @BeforeAll, stop it in @AfterAll.
  */
 final class QueueService implements AutoCloseable {
     static final long WAIT_MS = 30_000;
@@ -17,6 +18,7 @@ final class QueueService implements AutoCloseable {
     private final Path root;
     private final Path services;
     private final Process svscan;
+    private final java.util.List<Path> added = new java.util.ArrayList<>();
 
     private QueueService(Path root, Path services, Process svscan) {
         this.root = root;
@@ -39,6 +41,19 @@ final class QueueService implements AutoCloseable {
         return services.resolve("qmail-send");
     }
 
+    /**
+     * Puts {@code dir} (a service directory: the installed one, or a test's copy) under the same svscan
+     * as {@code name}, and waits (bounded) until supervise runs it; stopped by {@link #close}.
+     */
+    Path add(String name, Path dir) throws Exception {
+        Path link = services.resolve(name);
+        Files.createSymbolicLink(link, dir);
+        added.add(link);
+        // svscan looks for new entries every five seconds; supervise writes supervise/ok once it runs.
+        await(name + " is supervised", () -> Files.exists(dir.resolve("supervise/ok")));
+        return link;
+    }
+
     /** qmail-send's log as multilog keeps it (TAI64N stamps). */
     String log() {
         try {
@@ -56,9 +71,13 @@ final class QueueService implements AutoCloseable {
         }
     }
 
-    /** svc -dx on qmail-send and its log, then svscan itself; waits (bounded) for supervise to go. */
+    /** svc -dx on every service and its log, then svscan itself; waits (bounded) for supervise to go. */
     @Override
     public void close() throws Exception {
+        for (Path s : added) {
+            Proc.run(null, "svc", "-dx", s.toString());
+            if (Files.isDirectory(s.resolve("log"))) Proc.run(null, "svc", "-dx", s.resolve("log").toString());
+        }
         Proc.run(null, "svc", "-dx", service().toString(), service().resolve("log").toString());
         svscan.destroy();
         svscan.waitFor();

@@ -48,7 +48,7 @@ class SmtpdSessionFuzzTest {
     record Reply(String text, int inputPos) {}
 
     /** One session's outcome. */
-    record Outcome(byte[] replies, List<Reply> lines, int exit, RecordingQueue queue) {}
+    record Outcome(byte[] replies, List<Reply> lines, int exit, FakeQueue queue) {}
 
     @FuzzTest(maxDuration = MAX_DURATION)
     void repliesAreWellFormedAndOnlyWholeMessagesAreQueued(byte[] input) throws IOException {
@@ -61,9 +61,9 @@ class SmtpdSessionFuzzTest {
         assertEquals(o.exit(), chunked.exit());
         assertEquals(o.queue().runs.size(), chunked.queue().runs.size());
         for (int i = 0; i < o.queue().runs.size(); i++) {
-            RecordingQueue.Run a = o.queue().runs.get(i);
-            RecordingQueue.Run b = chunked.queue().runs.get(i);
-            assertEquals(a.queued, b.queued);
+            FakeQueue.Run a = o.queue().runs.get(i);
+            FakeQueue.Run b = chunked.queue().runs.get(i);
+            assertEquals(a.queued(), b.queued());
             assertEquals(a.envelope, b.envelope);
             assertArrayEquals(a.message.toByteArray(), b.message.toByteArray());
         }
@@ -73,7 +73,7 @@ class SmtpdSessionFuzzTest {
         Controls controls = new Controls(GREETING, GREETING, 1200, 0, RcptHosts.of(List.of(GREETING, ".sub.example"), null),
             ConstMap.ofLines(List.of("bad@example.com", "@spam.example")));
         Peer peer = new Peer("192.0.2.1", "unknown", null, GREETING, null);
-        RecordingQueue queue = new RecordingQueue();
+        FakeQueue queue = new FakeQueue();
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         List<int[]> writes = new ArrayList<>(); // {end offset in all, input position}
         OutputStream out = new OutputStream() {
@@ -131,7 +131,7 @@ class SmtpdSessionFuzzTest {
         int lines = 0;
         for (byte b : in) if (b == '\n') lines++;
         assertTrue(r.size() <= 1 + 5 * lines, "more replies than input can ask for");
-        List<RecordingQueue.Run> runs = o.queue().runs;
+        List<FakeQueue.Run> runs = o.queue().runs;
         int ri = 1;
         int run = 0;
         int at = 0;
@@ -225,11 +225,11 @@ class SmtpdSessionFuzzTest {
                     assertTrue(inMail && !rcpts.isEmpty(), "354 without MAIL and RCPT");
                     inMail = false;
                     assertTrue(run < runs.size(), "354 without a queue run");
-                    RecordingQueue.Run qq = runs.get(run++);
+                    FakeQueue.Run qq = runs.get(run++);
                     Data d = Data.of(in, q);
                     if (d.end() == DataReader.End.EOF) {
                         assertEquals(r.size(), ri, "a reply to unfinished data");
-                        assertFalse(qq.queued);
+                        assertFalse(qq.queued());
                         assertEquals(1, o.exit());
                         return;
                     }
@@ -238,17 +238,17 @@ class SmtpdSessionFuzzTest {
                     assertEquals(d.to(), result.inputPos(), "the data was answered elsewhere than at its end");
                     if (d.end() != DataReader.End.DOT) {
                         assertEquals(d.end() == DataReader.End.BARE_LF ? Smtpd.BARE_LF : Smtpd.BARE_CR, result.text());
-                        assertFalse(qq.queued, "a message with a bare CR or LF was queued");
+                        assertFalse(qq.queued(), "a message with a bare CR or LF was queued");
                         assertEquals(r.size(), ri, "a command after a refused end of data was answered");
                         assertEquals(1, o.exit());
                         return;
                     }
                     if (d.hops() >= Smtpd.MAX_HOPS) {
                         assertEquals("554 too many hops, this message is looping (#5.4.6)", result.text());
-                        assertFalse(qq.queued);
+                        assertFalse(qq.queued());
                     } else {
                         assertEquals("250 ok " + NOW + " qp 4242", result.text());
-                        assertTrue(qq.queued);
+                        assertTrue(qq.queued());
                         assertEquals(new Envelope(sender, rcpts), qq.envelope);
                         byte[] m = qq.message.toByteArray();
                         assertEquals(-1, indexOf(m, (byte) '\r', 0), "CR in a queued message");

@@ -161,12 +161,12 @@ final class CrashRig implements AutoCloseable {
     /** Stops qmail-send, runs bin/qmail-fsck (a full check: it refuses while qmail-send runs), starts it again. */
     Proc.Result fsck(OurProcesses ours) throws Exception {
         Proc.run(null, "svc", "-d", queue.service().toString());
-        queue.await("qmail-send and its daemons have stopped", () -> ours.pids("org.jqmail.send.Main").isEmpty()
-            && ours.pids("org.jqmail.lspawn.Main").isEmpty() && ours.pids("org.jqmail.rspawn.Main").isEmpty()
-            && ours.pids("org.jqmail.clean.Main").isEmpty());
+        List<String> daemons = List.of("qmail-send", "qmail-lspawn", "qmail-rspawn", "qmail-clean").stream()
+            .map(OurProcesses.KINDS::get).toList();
+        queue.await("qmail-send and its daemons have stopped", () -> !ours.anyRuns(daemons));
         Proc.Result r = Proc.run(null, root.resolve("bin/qmail-fsck").toString());
         Proc.run(null, "svc", "-u", queue.service().toString());
-        queue.await("qmail-send runs again", () -> !ours.pids("org.jqmail.send.Main").isEmpty());
+        queue.await("qmail-send runs again", () -> ours.anyRuns(List.of(OurProcesses.KINDS.get("qmail-send"))));
         return r;
     }
 

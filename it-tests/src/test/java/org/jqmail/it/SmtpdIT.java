@@ -3,7 +3,6 @@ package org.jqmail.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,10 +40,6 @@ class SmtpdIT extends SmtpServiceContract {
         if (service != null) service.close();
     }
 
-    private static String added(QueueFiles q, Set<String> before) throws IOException {
-        return q.added(before);
-    }
-
     @Test
     void theRunScriptWroteTheRulesAndTheirCdb() throws Exception {
         Path control = InstalledRoot.root().resolve("control");
@@ -68,7 +63,7 @@ class SmtpdIT extends SmtpServiceContract {
             "print(s.quit())");
         Proc.Result r = Proc.run(null, "python3", "-c", py, Integer.toString(port));
         assertEquals(0, r.exit(), r.out() + r.err());
-        String n = added(q, before);
+        String n = q.added(before);
         assertTrue(read(q.messOf(n)).endsWith("Subject: py\n\n\u00e4 8-bit body\n"), read(q.messOf(n)));
         assertTrue(read(q.todoOf(n)).endsWith("Fbob@example.org\0Ta@" + InstalledRoot.HOST + "\0Tb@" + InstalledRoot.HOST + "\0"));
     }
@@ -85,7 +80,7 @@ class SmtpdIT extends SmtpServiceContract {
         } finally {
             Files.deleteIfExists(mail);
         }
-        String n = added(q, before);
+        String n = q.added(before);
         assertTrue(read(q.messOf(n)).endsWith("Subject: from curl\n\nsent by curl\n"), read(q.messOf(n)));
         assertTrue(read(q.todoOf(n)).endsWith("Fcarol@example.net\0Tjoe@" + InstalledRoot.HOST + "\0"));
     }
@@ -107,7 +102,7 @@ class SmtpdIT extends SmtpServiceContract {
         m.setSubject("from Jakarta Mail");
         m.setText("sent by Jakarta Mail\n.line with a dot\n");
         jakarta.mail.Transport.send(m);
-        String n = added(q, before);
+        String n = q.added(before);
         String mess = read(q.messOf(n));
         assertTrue(mess.contains("\nSubject: from Jakarta Mail\n"), mess);
         assertTrue(mess.contains("\nsent by Jakarta Mail\n.line with a dot\n"), "dot-stuffing undone: " + mess);

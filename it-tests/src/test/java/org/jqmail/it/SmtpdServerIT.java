@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,10 +44,6 @@ class SmtpdServerIT extends SmtpServiceContract {
         if (service != null) service.close();
     }
 
-    private static String added(QueueFiles q, Set<String> before) throws IOException {
-        return q.added(before);
-    }
-
     private static String qmaildUid() throws Exception {
         return Proc.run(null, "id", "-u", "qmaild").out().strip();
     }
@@ -74,7 +69,7 @@ class SmtpdServerIT extends SmtpServiceContract {
                 Thread.sleep(200); // still starting
             }
             assertEquals(0, r.exit(), r.out() + r.err());
-            String mess = read(q.messOf(added(q, before)));
+            String mess = read(q.messOf(q.added(before)));
             assertTrue(mess.contains("\nReceived: from unknown (HELO v6.example) (::1)\n  by " + InstalledRoot.HOST + " with SMTP; "),
                 mess);
             // ::1 matches no rule in tcp.smtp (127.0.0.1 does): no RELAYCLIENT, so no relaying
@@ -104,7 +99,7 @@ class SmtpdServerIT extends SmtpServiceContract {
             "print(s.quit())");
         Proc.Result r = Proc.run(null, "python3", "-c", py, Integer.toString(port));
         assertEquals(0, r.exit(), r.out() + r.err());
-        String n = added(q, before);
+        String n = q.added(before);
         String mess = read(q.messOf(n));
         assertTrue(mess.contains(" with ESMTPS; "), mess);
         assertTrue(mess.endsWith("Subject: py\n\n\u00e4 8-bit body\n"), mess);

@@ -35,6 +35,17 @@ d() {
   chown "$2:$3" "$1" && chmod "$4" "$1"
 }
 
+# spread DIR: the directories made in DIR from now on go to block groups of their own (ext4's
+# "top of a directory hierarchy" flag, chattr +T, for the Orlov allocator). Without it ext4 puts every
+# queue directory, and so every queue file, in one block group, and on ext4 without a journal each new
+# inode then scans the group's recently deleted inodes one by one (find_inode_bit, recently_deleted):
+# with qmail's four short-lived files per message that scan was the largest CPU cost of a busy queue
+# (docs/DECISIONS.md, "Queue directories in block groups of their own"). Only new directories move; on
+# a file system without the flag (tmpfs, XFS, btrfs) chattr fails and nothing changes.
+spread() {
+  chattr +T "$1" 2>/dev/null || true
+}
+
 # f PATH OWNER GROUP MODE: an existing file gets exactly this owner and mode.
 f() {
   [ "$(stat -c '%U:%G %a' "$1")" = "$2:$3 $(printf '%o' "$((8#$4))")" ] && return 0
@@ -48,6 +59,7 @@ make_tree() {  # root
   for dir in bin boot control doc lib lib/aot users supervise service; do d "$r/$dir" root qmail 0755; done
   d "$r/alias" alias qmail 2755
   d "$r/queue" qmailq qmail 0750
+  spread "$r/queue"
   d "$r/queue/pid" qmailq qmail 0700
   d "$r/queue/intd" qmailq qmail 0700
   d "$r/queue/todo" qmailq qmail 0750
@@ -57,6 +69,7 @@ make_tree() {  # root
   d "$r/queue/local" qmails qmail 0700
   d "$r/queue/remote" qmails qmail 0700
   d "$r/queue/lock" qmailq qmail 0750
+  for dir in mess info local remote; do spread "$r/queue/$dir"; done
   for ((i = 0; i < QUEUE_SPLIT; i++)); do
     d "$r/queue/mess/$i" qmailq qmail 0750
     d "$r/queue/info/$i" qmails qmail 0700

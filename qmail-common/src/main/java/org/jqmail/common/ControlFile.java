@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -112,6 +113,11 @@ public final class ControlFile {
             throw new IllegalArgumentException("bad control file name " + Ascii.printable(name));
         }
         Path p = dir.resolve(name);
+        // Most control files are usually missing; asking first costs one stat(2) and spares the
+        // NoSuchFileException, whose stack trace costs far more (a long-running server reads them for
+        // every connection). Only ENOENT is "missing": ENOTDIR, EACCES and the like stay errors. A file
+        // removed between the two is still caught below.
+        if (p.getFileSystem().provider().readAttributesIfExists(p, BasicFileAttributes.class) == null) return null;
         byte[] bytes;
         try (InputStream in = Files.newInputStream(p)) {
             // Bounded read: the size is checked on the bytes actually read, not on a stat that a

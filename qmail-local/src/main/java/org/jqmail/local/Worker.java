@@ -3,16 +3,16 @@ package org.jqmail.local;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
+import org.jqmail.common.ReusedThreads;
 
 /**
  * qmail-local --worker: many deliveries for one user in one warm JVM (docs/qmail-local.md "Worker
  * mode"). qmail-lspawn starts it exactly as it starts qmail-local, under the recipient's uid and gid
  * through setpriv, but with fd 0 a SOCK_SEQPACKET socket; each request on it names one delivery (the
  * eight arguments of the command line, {@link WorkerProtocol}) and carries the message's descriptor.
- * Each delivery runs in a thread of its own through the same {@link Delivery} as the command line, with
+ * Each delivery runs in a thread of its own (a reused one, {@link ReusedThreads}) through the same {@link Delivery} as the command line, with
  * the message, a per-delivery copy of fds 1 and 2 ({@link ReportCapture}) and per-delivery settings;
  * the reply carries the exit code and those bytes, which qmail-lspawn turns into the same report as
  * for the command line.
@@ -33,7 +33,7 @@ final class Worker {
 
     private final WorkerSocket socket;
     private final Self self;
-    private final Set<Thread> running = new HashSet<>();
+    private final ReusedThreads deliveries = new ReusedThreads("delivery-", false);
 
     private Worker(WorkerSocket socket, Self self) {
         this.socket = socket;
@@ -68,36 +68,26 @@ final class Worker {
             }
             start(req);
         }
-        List<Thread> left;
-        synchronized (running) {
-            left = new ArrayList<>(running);
-        }
-        for (Thread t : left) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                return 111;
-            }
+        try {
+            deliveries.finish();
+        } catch (InterruptedException e) {
+            return 111;
         }
         return 0;
     }
 
     private void start(WorkerProtocol.Request req) {
-        Thread t = Thread.ofPlatform().name("delivery-" + req.id()).unstarted(() -> {
-            try {
-                serveOne(req);
-            } catch (Throwable e) { // an Error (out of memory, ...): this JVM is not to be trusted any more
-                Runtime.getRuntime().halt(111);
-            } finally {
-                synchronized (running) {
-                    running.remove(Thread.currentThread());
+        try {
+            deliveries.start(() -> {
+                try {
+                    serveOne(req);
+                } catch (Throwable e) { // an Error (out of memory, ...): this JVM is not to be trusted any more
+                    Runtime.getRuntime().halt(111);
                 }
-            }
-        });
-        synchronized (running) {
-            running.add(t);
+            });
+        } catch (OutOfMemoryError | RejectedExecutionException e) {
+            Runtime.getRuntime().halt(111); // no thread to be had: as for an Error in a delivery
         }
-        t.start();
     }
 
     private void serveOne(WorkerProtocol.Request req) {

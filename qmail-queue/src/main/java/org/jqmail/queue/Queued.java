@@ -14,6 +14,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jqmail.common.QmailRoot;
+import org.jqmail.common.QueueLayout;
+import org.jqmail.common.ReusedThreads;
 import org.jqmail.queue.client.QueuedProtocol;
 
 /**
@@ -28,8 +30,9 @@ import org.jqmail.queue.client.QueuedProtocol;
  * kernel's peer credentials instead of the shim's environment. It saves the JVM start that
  * qmail-queue costs per message; the uid partition is qmail's: the queue is written by qmailq only.
  * <p>
- * At most {@link #CONNECTIONS} injections run at once, each on a platform thread of its own (they
- * block in fsync; virtual threads measured no faster, docs/qmail-queue.md); a connection beyond that is closed at once,
+ * At most {@link #CONNECTIONS} injections run at once, each on a platform thread of its own, reused from
+ * one injection to the next ({@link ReusedThreads}; they block in fsync; virtual threads measured no
+ * faster, docs/qmail-queue.md); a connection beyond that is closed at once,
  * unanswered, and its client runs qmail-queue instead. Diagnostics (its start, internal bugs) go to
  * fd 2, for multilog; like qmail-queue it says nothing about ordinary failures, which are the
  * client's to report.
@@ -47,7 +50,8 @@ public final class Queued {
     private final long pid = ProcessHandle.current().pid();
     private final AtomicLong qp = new AtomicLong(FIRST_QP);
     private final Semaphore slots;
-    private final Thread.Builder threads;
+    private final QueuedInjection.Daemon shared;
+    private final ReusedThreads threads = new ReusedThreads("qmail-queued injection ", true);
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "qmail-queued timeouts");
         t.setDaemon(true);
@@ -59,14 +63,10 @@ public final class Queued {
     }
 
     Queued(Path root, int connections) {
-        this(root, connections, Thread.ofPlatform().daemon());
-    }
-
-    /** {@code threads} makes the thread of each connection (platform threads in the daemon; see the class comment). */
-    Queued(Path root, int connections, Thread.Builder threads) {
         this.root = root;
         this.slots = new Semaphore(connections);
-        this.threads = threads;
+        this.shared = new QueuedInjection.Daemon(timer, PeerInvokers.system(),
+            TriggerPuller.start(new QueueLayout(root.resolve("queue")).trigger()));
     }
 
     public static void main(String[] args) {
@@ -112,7 +112,7 @@ public final class Queued {
                 QueuedInjection.closeQuietly(c); // full: the client runs qmail-queue itself
                 continue;
             }
-            QueuedInjection job = new QueuedInjection(c, root, pid, qp.getAndIncrement() + 1, timer);
+            QueuedInjection job = new QueuedInjection(c, root, pid, qp.getAndIncrement() + 1, shared);
             try {
                 threads.start(() -> {
                     try {
@@ -121,7 +121,7 @@ public final class Queued {
                         slots.release();
                     }
                 });
-            } catch (OutOfMemoryError | RuntimeException e) {
+            } catch (OutOfMemoryError | RuntimeException e) { // RejectedExecutionException among them
                 // no thread to be had: as if full
                 slots.release();
                 QueuedInjection.closeQuietly(c);

@@ -13,10 +13,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import jdk.net.ExtendedSocketOptions;
-import jdk.net.UnixDomainPrincipal;
 import org.jqmail.common.QueueExit;
 import org.jqmail.common.QueueLayout;
-import org.jqmail.common.SystemUsers;
 
 /**
  * One connection to qmail-queued: one qmail-queue run. It greets with the injection's number (qp),
@@ -36,15 +34,18 @@ final class QueuedInjection {
     private final Path root;
     private final long daemonPid;
     private final long qp;
-    private final ScheduledExecutorService timer;
+    private final Daemon daemon;
     private volatile boolean timedOut;
 
-    QueuedInjection(SocketChannel channel, Path root, long daemonPid, long qp, ScheduledExecutorService timer) {
+    /** What every injection of one daemon shares: its alarm clock, its passwd answers, its trigger. */
+    record Daemon(ScheduledExecutorService timer, PeerInvokers invokers, TriggerPuller trigger) {}
+
+    QueuedInjection(SocketChannel channel, Path root, long daemonPid, long qp, Daemon daemon) {
         this.channel = channel;
         this.root = root;
         this.daemonPid = daemonPid;
         this.qp = qp;
-        this.timer = timer;
+        this.daemon = daemon;
     }
 
     long qp() {
@@ -60,7 +61,7 @@ final class QueuedInjection {
             int code;
             try {
                 long timeout = Main.timeout(root);
-                if (timeout > 0) alarm = timer.schedule(this::expire, Math.min(timeout, Long.MAX_VALUE / 2000), TimeUnit.SECONDS);
+                if (timeout > 0) alarm = daemon.timer().schedule(this::expire, Math.min(timeout, Long.MAX_VALUE / 2000), TimeUnit.SECONDS);
                 inject(start);
                 code = QueueExit.OK;
             } catch (Throwable t) {
@@ -77,18 +78,12 @@ final class QueuedInjection {
         if (!Files.isDirectory(root)) throw new QueueFailure(QueueExit.HOME_DIR, "no directory " + root);
         QueueLayout queue = new QueueLayout(root.resolve("queue"));
         if (!Files.isDirectory(queue.queue())) throw new QueueFailure(QueueExit.QUEUE_DIR, "no directory " + queue.queue());
-        Invoker invoker = invoker(channel, SystemUsers.system());
-        Trigger trigger = Trigger.prepare(queue.trigger(), queue.sendmutex());
+        // Who connected, by the kernel's word (SO_PEERCRED), not the client's.
+        Invoker invoker = daemon.invokers().of(channel.getOption(ExtendedSocketOptions.SO_PEERCRED).user().getName());
         InputStream in = new BufferedInputStream(Channels.newInputStream(channel), 64 * 1024);
         FramedMessage message = new FramedMessage(in);
         new Injection(queue, daemonPid + "." + qp, qp, start, invoker).inject(message, in);
-        trigger.pull();
-    }
-
-    /** Who connected, by the kernel's word (SO_PEERCRED), not the client's. */
-    static Invoker invoker(SocketChannel c, SystemUsers users) throws IOException {
-        UnixDomainPrincipal who = c.getOption(ExtendedSocketOptions.SO_PEERCRED);
-        return Invoker.ofPeer(who.user().getName(), users);
+        daemon.trigger().pull();
     }
 
     /** The greeting: qp as a netstring. False if the client has gone already. */

@@ -5,14 +5,14 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import org.jqmail.common.ReusedThreads;
 
 /**
  * qmail's spawn.c, the half that qmail-lspawn and qmail-rspawn share: say the number of slots (one
  * byte), then read requests from qmail-send, check each as spawn.c's docmd does (slot free, message id
  * numeric, recipient with '@', message a regular file owned by qmailq), hand each accepted delivery to
- * the {@link Worker} in a thread of its own with the message open, and write each report (slot, K/Z/D,
+ * the {@link Worker} in a thread of its own (a reused one, {@link ReusedThreads}) with the message open, and write each report (slot, K/Z/D,
  * text, NUL) when its delivery ends, in whatever order they end. At end of input it waits for the
  * deliveries still running, then returns; a request cut off by the end of input is dropped.
  * <p>
@@ -42,7 +42,7 @@ public final class SpawnLoop {
     private final Worker worker;
     private final OutputStream reports;
     private final boolean[] used = new boolean[SLOTS];
-    private final List<Thread> running = new ArrayList<>();
+    private final ReusedThreads deliveries = new ReusedThreads("delivery-", false);
     private boolean writing = true;
 
     /**
@@ -74,11 +74,7 @@ public final class SpawnLoop {
         } catch (IOException e) {
             // as end of input: stop taking requests, finish the running ones
         }
-        List<Thread> left;
-        synchronized (running) {
-            left = new ArrayList<>(running);
-        }
-        for (Thread t : left) t.join();
+        deliveries.finish();
     }
 
     private void start(SpawnRequest r) {
@@ -105,27 +101,32 @@ public final class SpawnLoop {
             used[slot] = true;
         }
         int at = lastAt(r.recipient());
-        Thread t = Thread.ofPlatform().name("delivery-" + slot).unstarted(() -> {
-            Report o;
-            try {
-                o = worker.deliver(r, fd, at);
-            } catch (RuntimeException e) {
-                o = Report.temporary("qmail-spawn: delivery trouble: " + e + " (#4.3.0)\n");
-            } finally {
-                spawner.close(fd);
-            }
+        try {
+            deliveries.start(() -> deliver(r, fd, at));
+        } catch (OutOfMemoryError | RejectedExecutionException e) { // no thread to be had
+            spawner.close(fd);
             synchronized (used) {
                 used[slot] = false;
             }
-            report(slot, o);
-            synchronized (running) {
-                running.remove(Thread.currentThread());
-            }
-        });
-        synchronized (running) {
-            running.add(t);
+            report(slot, Report.temporary("qmail-spawn unable to start a delivery thread. (#4.3.0)\n"));
         }
-        t.start();
+    }
+
+    /** One delivery, in its own thread; its slot is free again just before its report goes out. */
+    private void deliver(SpawnRequest r, int fd, int at) {
+        int slot = r.slot();
+        Report o;
+        try {
+            o = worker.deliver(r, fd, at);
+        } catch (RuntimeException e) {
+            o = Report.temporary("qmail-spawn: delivery trouble: " + e + " (#4.3.0)\n");
+        } finally {
+            spawner.close(fd);
+        }
+        synchronized (used) {
+            used[slot] = false;
+        }
+        report(slot, o);
     }
 
     /** spawn.c docmd's checks of the request itself, in its order; null if it may go ahead. */

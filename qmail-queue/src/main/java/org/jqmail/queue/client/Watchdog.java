@@ -2,41 +2,44 @@ package org.jqmail.queue.client;
 
 import java.io.IOException;
 import java.nio.channels.Channel;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Closes a channel when a wait on it has lasted too long: a blocking SocketChannel has no read timeout,
- * and closing it is what wakes a thread blocked in it (AsynchronousCloseException). One daemon thread
- * per connection, armed and disarmed around each wait; no lambdas (each costs a bootstrap at start-up).
+ * and closing it is what wakes a thread blocked in it (AsynchronousCloseException). Armed and disarmed
+ * around each wait. One timer thread for the whole process, made at the first use: qmail-smtpd-server
+ * queues every message through here, and a thread per injection cost a clone(2) and the JVM's thread
+ * set-up each time. No lambdas (each costs a bootstrap at start-up, paid by one-message programs).
  */
-final class Watchdog implements Runnable {
+final class Watchdog {
     private final Channel channel;
-    private long deadline; // System.nanoTime(); 0 = disarmed. Guarded by this.
-    private boolean stopped;
-    private boolean fired;
+    private ScheduledFuture<?> pending; // guarded by this
+    private boolean stopped; // guarded by this
+    private boolean fired; // guarded by this
+    private long armings; // guarded by this: which arming a timer task belongs to
 
     Watchdog(Channel channel) {
         this.channel = channel;
-        Thread t = new Thread(this, "qmail-queued client watchdog");
-        t.setDaemon(true);
-        t.start();
     }
 
     /** From now on, the channel is closed if {@link #disarm()} is not called within {@code millis}. */
     synchronized void arm(long millis) {
-        deadline = System.nanoTime() + millis * 1_000_000L;
-        if (deadline == 0) deadline = 1;
-        notifyAll();
+        if (stopped) return;
+        cancel();
+        pending = Timer.INSTANCE.schedule(new Expiry(++armings), millis, TimeUnit.MILLISECONDS);
     }
 
     synchronized void disarm() {
-        deadline = 0;
-        notifyAll();
+        cancel();
     }
 
-    /** Ends the thread. */
+    /** No more waits. */
     synchronized void stop() {
         stopped = true;
-        notifyAll();
+        cancel();
     }
 
     /** True if it closed the channel. */
@@ -44,32 +47,49 @@ final class Watchdog implements Runnable {
         return fired;
     }
 
-    @Override
-    public void run() {
-        synchronized (this) {
-            try {
-                while (!stopped) {
-                    if (deadline == 0) {
-                        wait();
-                        continue;
-                    }
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        fired = true;
-                        break;
-                    }
-                    wait(left / 1_000_000L + 1);
-                }
-            } catch (InterruptedException e) {
-                return;
-            }
+    private void cancel() {
+        if (pending != null) pending.cancel(false);
+        pending = null;
+    }
+
+    /** The timer's task for one arming: that wait lasted too long, unless it was disarmed just now. */
+    private final class Expiry implements Runnable {
+        private final long arming;
+
+        Expiry(long arming) {
+            this.arming = arming;
         }
-        if (fired) {
+
+        @Override
+        public void run() {
+            synchronized (Watchdog.this) {
+                if (pending == null || stopped || arming != armings) return; // disarmed on its way
+                fired = true;
+                pending = null;
+            }
             try {
                 channel.close();
             } catch (IOException ignored) {
                 // closed is what we wanted
             }
+        }
+    }
+
+    /** The one timer thread, a daemon: it never keeps a program alive. */
+    private static final class Timer {
+        static final ScheduledThreadPoolExecutor INSTANCE = make();
+
+        private static ScheduledThreadPoolExecutor make() {
+            ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, new ThreadFactory() {
+                @Override
+                public Thread newThread(Runnable r) {
+                    Thread th = new Thread(r, "qmail-queued client watchdog");
+                    th.setDaemon(true);
+                    return th;
+                }
+            });
+            t.setRemoveOnCancelPolicy(true); // a disarmed wait leaves nothing behind in the queue
+            return t;
         }
     }
 }

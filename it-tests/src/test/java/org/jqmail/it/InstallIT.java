@@ -56,6 +56,31 @@ class InstallIT {
         assertEquals(1024, Files.size(root.resolve("queue/lock/tcpto")));
     }
 
+    /**
+     * On ext4 the queue's directories are spread over block groups (chattr +T on queue/ and the split
+     * parents, docs/DECISIONS.md): without it every queue file's inode came from one group, whose
+     * recently freed inodes each new file had to walk. Elsewhere (tmpfs, XFS) there is no such flag.
+     */
+    @Test
+    void queueDirectoriesAreSpreadOverBlockGroupsOnExt4() throws Exception {
+        Path root = InstalledRoot.root();
+        String fs = Proc.run(null, "stat", "-f", "-c", "%T", root.resolve("queue").toString()).out().trim();
+        org.junit.jupiter.api.Assumptions.assumeTrue(fs.equals("ext2/ext3"), "not ext4 but " + fs);
+        for (String d : new String[] {"queue", "queue/mess", "queue/info", "queue/local", "queue/remote"}) {
+            String attrs = Proc.run(null, "lsattr", "-d", root.resolve(d).toString()).out();
+            assertTrue(attrs.split(" ")[0].contains("T"), d + ": " + attrs);
+        }
+        // and the split directories did land far apart: made one after another without the flag, their
+        // inode numbers were within a few thousand of each other (one group holds 8,192 by default)
+        long min = Long.MAX_VALUE, max = 0;
+        for (int i = 0; i < 23; i++) {
+            long ino = (Long) Files.getAttribute(root.resolve("queue/info/" + i), "unix:ino");
+            min = Math.min(min, ino);
+            max = Math.max(max, ino);
+        }
+        assertTrue(max - min > 8 * 8192, "queue/info/* inodes only " + min + ".." + max);
+    }
+
     @Test
     void controlFilesFollowConfigFast() throws Exception {
         Path c = InstalledRoot.root().resolve("control");

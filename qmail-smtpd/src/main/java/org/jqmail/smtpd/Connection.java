@@ -13,10 +13,11 @@ import org.jqmail.common.QmailRoot;
 /**
  * One client connection, from first byte to last: the controls and options read for it, its
  * timeoutsmtpd watchdog, and its {@link Smtpd} session. Both entry points run exactly this:
- * {@link Main} (tcpserver's fds 0 and 1, one JVM per connection) and {@link Server}
- * (qmail-smtpd-server's sockets, one thread per connection). Everything a session depends on comes
- * from {@code env}, the connection's environment as tcpserver would have set it, and from files read
- * here; nothing is shared with another connection.
+ * {@link Main} (tcpserver's fds 0 and 1, one JVM per connection, controls read for it) and
+ * {@link Server} (qmail-smtpd-server's sockets, one pooled thread per connection, controls read once
+ * for as long as they do not change: {@link SetupCache}). Everything else a session depends on comes
+ * from {@code env}, the connection's environment as tcpserver would have set it; nothing of it is
+ * shared with another connection.
  */
 final class Connection {
     /** What ends the connection when timeoutsmtpd passes (a JVM halts; a server closes the socket). */
@@ -25,19 +26,38 @@ final class Connection {
         void timeout(boolean reading);
     }
 
+    /** Where a connection's {@link Setup} comes from; the connection releases it at its end. */
+    interface Setups {
+        Setup open() throws Controls.Unreadable;
+    }
+
+    /** qmail-smtpd's: the controls read anew, for this connection alone. */
+    static final Setups READ = new Setups() {
+        @Override
+        public Setup open() throws Controls.Unreadable {
+            return Setup.read(ControlFile.ofRoot(), QmailRoot.bin());
+        }
+    };
+
     private Connection() {}
 
-    /** Serves one session; returns qmail-smtpd's exit code (0 after QUIT, else 1). */
+    /** Serves one session with controls read for it; returns qmail-smtpd's exit code (0 after QUIT, else 1). */
     static int serve(Map<String, String> env, InputStream client, OutputStream replies, Ending ending) {
+        return serve(env, client, replies, ending, READ);
+    }
+
+    /** Serves one session with the controls of {@code setups}. */
+    static int serve(Map<String, String> env, InputStream client, OutputStream replies, Ending ending, Setups setups) {
+        Setup setup;
         Controls controls;
         Options options;
         try {
-            ControlFile control = ControlFile.ofRoot();
-            controls = Controls.load(control, env);
+            setup = setups.open();
+            controls = setup.controls(env);
             try {
-                options = Options.load(control, QmailRoot.bin(), env, controls.greeting());
+                options = setup.options(env, controls.greeting());
             } catch (IOException e) {
-                close(controls);
+                setup.release();
                 throw new Controls.Unreadable(e.getMessage(), e);
             }
         } catch (Controls.Unreadable e) {
@@ -46,36 +66,29 @@ final class Connection {
             return 1;
         }
         // anonymous classes, not lambdas: no invokedynamic bootstrap in a JVM that lives for one session
-        Watchdog dog = new Watchdog(controls.timeoutSeconds(), new Watchdog.Expiry() {
+        Watchdog.Expiry expiry = new Watchdog.Expiry() {
             @Override
             public void expired(boolean reading) {
                 ending.timeout(reading);
             }
-        });
+        };
         LongSupplier clock = new LongSupplier() {
             @Override
             public long getAsLong() {
                 return System.currentTimeMillis() / 1000;
             }
         };
+        Watchdog dog = null;
         try {
+            dog = new Watchdog(controls.timeoutSeconds(), expiry);
             Smtpd smtpd = new Smtpd(controls, options, Peer.fromEnvironment(env), dog.input(client),
                 dog.output(replies), new QmailQueue(env), new LocalIps(), clock);
             return smtpd.run();
         } catch (IOException e) {
             return 1; // the connection broke: nothing more to say to anyone
         } finally {
-            dog.close();
-            close(controls);
-        }
-    }
-
-    /** morercpthosts.cdb stays open for the session; a server must give its descriptor back. */
-    private static void close(Controls controls) {
-        try {
-            controls.rcpthosts().close();
-        } catch (IOException ignored) {
-            // read-only: nothing was lost
+            if (dog != null) dog.close();
+            setup.release(); // morercpthosts.cdb: a server must give its descriptor back
         }
     }
 

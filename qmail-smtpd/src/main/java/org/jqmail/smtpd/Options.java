@@ -9,6 +9,7 @@ import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.KeyManager;
 import org.jqmail.common.ControlFile;
 
 /**
@@ -36,23 +37,44 @@ record Options(Tls tls, boolean smtps, boolean tlsRequired, boolean authRequired
     static final String DEFAULT_CHECKER = "qmail-authcheck";
 
     /**
-     * The options from the controls and the environment the service's run script sets. Nothing is read
-     * here that a plain session does not need: servercert.pem is only looked at (its contents are read
-     * at STARTTLS), authusers only at AUTH.
+     * Every file {@link #read} looks at in the control directory, besides {@link #DEFAULT_CHECKER} in
+     * bin. qmail-smtpd-server reuses what was read while none of these changed: a file read and not
+     * listed would be cached past its change.
      */
-    static Options load(ControlFile control, Path bin, Map<String, String> env, String greeting) throws IOException {
-        Path pem = control.dir().resolve("servercert.pem");
-        Tls tls = null;
-        if (Files.exists(pem)) {
-            tls = new Tls() {
-                @Override
-                public TlsStreams open(InputStream in, OutputStream out) throws IOException, GeneralSecurityException {
-                    return new TlsStreams(TlsContext.engine(pem), in, out);
-                }
-            };
+    static final List<String> FILES = List.of("servercert.pem", "smtptlsrequired", "smtpauth", "authusers", "timeoutsmtpauth");
+
+    /** Waits with Thread.sleep. */
+    private static final Pause SLEEP = new Pause() {
+        @Override
+        public void sleep(long millis) {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
-        String requireTls = env.get("SMTPTLSREQUIRED");
-        boolean tlsRequired = requireTls != null ? flag(requireTls) : control.number("smtptlsrequired", 0) != 0;
+    };
+
+    /** The options from the controls and the environment the service's run script sets. */
+    static Options load(ControlFile control, Path bin, Map<String, String> env, String greeting) throws IOException {
+        return read(control, bin).forSession(env, greeting);
+    }
+
+    /**
+     * What the controls say, for any connection. Nothing is read here that a plain session does not
+     * need: servercert.pem is only looked at (its contents are read at STARTTLS), authusers only at AUTH.
+     */
+    static FromControls read(ControlFile control, Path bin) throws IOException {
+        Path pem = control.dir().resolve("servercert.pem");
+        Tls tls = Files.exists(pem) ? new Certificate(pem) : null;
+        // an unreadable or bad smtptlsrequired matters only to a connection without $SMTPTLSREQUIRED
+        boolean tlsRequired = false;
+        IOException tlsRequiredUnreadable = null;
+        try {
+            tlsRequired = control.number("smtptlsrequired", 0) != 0;
+        } catch (IOException e) {
+            tlsRequiredUnreadable = e;
+        }
         List<String> command;
         String smtpauth = control.line("smtpauth", null);
         if (smtpauth != null) {
@@ -61,23 +83,68 @@ record Options(Tls tls, boolean smtps, boolean tlsRequired, boolean authRequired
             Path checker = bin.resolve(DEFAULT_CHECKER);
             command = Files.isExecutable(checker) ? List.of(checker.toString()) : List.of();
         }
-        Authenticator auth = null;
-        if (!command.isEmpty() || Files.exists(control.dir().resolve("authusers"))) {
+        boolean auth = !command.isEmpty() || Files.exists(control.dir().resolve("authusers"));
+        CheckPassword checkpassword = null;
+        if (auth) {
             long timeout = Math.max(1, control.number("timeoutsmtpauth", 30));
-            String host = greeting.split(" ", 2)[0];
-            String stamp = "<" + ProcessHandle.current().pid() + "." + System.currentTimeMillis() / 1000 + "@" + host + ">";
-            auth = new Passwords(control, command.isEmpty() ? null : new CheckPassword(command, timeout * 1000), stamp);
+            if (!command.isEmpty()) checkpassword = new CheckPassword(command, timeout * 1000);
         }
-        return new Options(tls, flag(env.get("SMTPS")), tlsRequired, flag(env.get("SMTPAUTHREQUIRED")), auth, new Pause() {
-            @Override
-            public void sleep(long millis) {
-                try {
-                    Thread.sleep(millis);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+        return new FromControls(control, tls, tlsRequired, tlsRequiredUnreadable, auth, checkpassword);
+    }
+
+    /**
+     * What {@link #read} found, the same for every connection until a file changes.
+     *
+     * @param tlsRequired control/smtptlsrequired is not 0
+     * @param tlsRequiredUnreadable why smtptlsrequired could not be read, or null
+     * @param auth AUTH is offered: by control/authusers, or a checkpassword program, or both
+     * @param checkpassword the checkpassword program, or null
+     */
+    record FromControls(ControlFile control, Tls tls, boolean tlsRequired, IOException tlsRequiredUnreadable, boolean auth,
+            CheckPassword checkpassword) {
+        /** The options of one connection: its environment's switches and its own AUTH timestamp. */
+        Options forSession(Map<String, String> env, String greeting) throws IOException {
+            String requireTls = env.get("SMTPTLSREQUIRED");
+            boolean required;
+            if (requireTls != null) {
+                required = flag(requireTls);
+            } else if (tlsRequiredUnreadable != null) {
+                throw new IOException(tlsRequiredUnreadable.getMessage(), tlsRequiredUnreadable);
+            } else {
+                required = tlsRequired;
             }
-        });
+            Authenticator a = null;
+            if (auth) {
+                String host = greeting.split(" ", 2)[0];
+                String stamp = "<" + ProcessHandle.current().pid() + "." + System.currentTimeMillis() / 1000 + "@" + host + ">";
+                a = new Passwords(control, checkpassword, stamp);
+            }
+            return new Options(tls, flag(env.get("SMTPS")), required, flag(env.get("SMTPAUTHREQUIRED")), a, SLEEP);
+        }
+    }
+
+    /**
+     * STARTTLS with control/servercert.pem. The key and chain are read at the first STARTTLS and kept
+     * for the next ones: one, in a qmail-smtpd process; every session's, in qmail-smtpd-server, which
+     * drops this object when the file changes. A failed read is not kept: each STARTTLS tries again.
+     */
+    private static final class Certificate implements Tls {
+        private final Path pem;
+        private KeyManager[] keys; // guarded by this
+
+        Certificate(Path pem) {
+            this.pem = pem;
+        }
+
+        @Override
+        public TlsStreams open(InputStream in, OutputStream out) throws IOException, GeneralSecurityException {
+            KeyManager[] k;
+            synchronized (this) {
+                if (keys == null) keys = TlsContext.keys(pem);
+                k = keys;
+            }
+            return new TlsStreams(TlsContext.engine(k), in, out);
+        }
     }
 
     /** An environment switch: set, not empty and not "0". */

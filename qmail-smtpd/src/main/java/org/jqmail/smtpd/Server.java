@@ -11,21 +11,27 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jqmail.common.Ascii;
+import org.jqmail.common.ControlFile;
+import org.jqmail.common.QmailRoot;
+import org.jqmail.common.ReusedThreads;
 
 /**
  * qmail-smtpd-server: qmail-smtpd as one long-running JVM (docs/qmail-smtpd-server.md).
  * <pre>
  *   qmail-smtpd-server [ -1qQvHRX ] [ -c limit ] [ -x rules.cdb ] [ -b backlog ] [ -l localname ] host port
  * </pre>
- * It binds host:port, gives up its capabilities, and serves each connection in its own thread with
- * the same {@link Connection} a tcpserver-started qmail-smtpd runs, in the environment tcpserver would
- * have given it ({@link TcpEnviron}, then the rules of -x, {@link TcpRules}). Like tcpserver, it does
- * not accept a connection while {@code limit} are being served (the kernel's backlog holds the
- * rest), reads the rules cdb anew for every connection, logs to fd 2 (with -v: one line per
- * connection, as tcpserver's, the connection's number in place of a pid), and exits on SIGTERM.
+ * It binds host:port, gives up its capabilities, and serves each connection in a thread of its own
+ * (reused from one connection to the next) with the same {@link Connection} a tcpserver-started
+ * qmail-smtpd runs, in the environment tcpserver would have given it ({@link TcpEnviron}, then the
+ * rules of -x, {@link TcpRules}), with the controls read once for as long as none of them changes
+ * ({@link SetupCache}). Like tcpserver, it does not accept a connection while {@code limit} are being
+ * served (the kernel's backlog holds the rest), reads the rules cdb anew for every connection, logs
+ * to fd 2 (with -v: one line per connection, as tcpserver's, the connection's number in place of a
+ * pid), and exits on SIGTERM.
  * It refuses to run with any uid 0: the sessions would run as root, where qmail-smtpd runs as qmaild.
  * Exit 100 for a bad command line, 111 when the port cannot be bound.
  */
@@ -36,6 +42,12 @@ public final class Server implements AutoCloseable {
     private final PrintStream log;
     private final Semaphore slots;
     private final AtomicInteger active = new AtomicInteger();
+    /**
+     * The session threads: platform daemon threads, reused while connections keep coming, as many as
+     * connections at once, which {@link #slots} bounds.
+     */
+    private final ReusedThreads threads = new ReusedThreads("smtpd", true);
+    private final SetupCache setups = new SetupCache(ControlFile.ofRoot(), QmailRoot.bin(), System::currentTimeMillis);
     private long serial;
     private volatile boolean closed;
 
@@ -138,20 +150,27 @@ public final class Server implements AutoCloseable {
             long n = ++serial;
             active.incrementAndGet();
             status();
-            Thread t = new Thread(() -> {
-                try {
-                    handle(s, n);
-                } finally {
-                    closeQuietly(s);
-                    active.decrementAndGet();
-                    slots.release();
-                    status();
+            Runnable session = new Runnable() {
+                @Override
+                public void run() {
+                    Thread self = Thread.currentThread();
+                    String idle = self.getName();
+                    self.setName("smtpd-" + n); // the log's connection number, for jstack and top -H
+                    try {
+                        handle(s, n);
+                    } finally {
+                        self.setName(idle);
+                        closeQuietly(s);
+                        active.decrementAndGet();
+                        slots.release();
+                        status();
+                    }
                 }
-            }, "smtpd-" + n);
-            t.setDaemon(true);
+            };
             try {
-                t.start();
-            } catch (OutOfMemoryError e) { // no thread to be had: drop this one, as tcpserver when fork fails
+                threads.start(session);
+            } catch (OutOfMemoryError | RejectedExecutionException e) {
+                // no thread to be had: drop this one, as tcpserver when fork fails
                 closeQuietly(s);
                 active.decrementAndGet();
                 slots.release();
@@ -194,26 +213,30 @@ public final class Server implements AutoCloseable {
         int code;
         try {
             OutputStream out = s.getOutputStream();
-            code = Connection.serve(env, s.getInputStream(), out, new Connection.Ending() {
-                @Override
-                public void timeout(boolean reading) {
-                    // as Main: a 451 after a read that timed out, bounded by a few seconds, then the end
-                    Thread.ofVirtual().start(() -> {
-                        try {
-                            Thread.sleep(5000);
-                        } catch (InterruptedException ignored) {
-                            // close all the same
-                        }
-                        closeQuietly(s);
-                    });
-                    if (reading) Connection.say(out, "451 timeout (#4.4.2)\r\n");
-                    closeQuietly(s);
-                }
-            });
+            code = Connection.serve(env, s.getInputStream(), out, ending(s, out), setups);
         } catch (IOException e) {
             code = 1;
         }
         if (args.verbosity() >= 2) log.println("qmail-smtpd-server: end " + n + " status " + (code << 8));
+    }
+
+    /** timeoutsmtpd passed: as Main, a 451 after a read that timed out, bounded by a few seconds, then the end. */
+    private static Connection.Ending ending(Socket s, OutputStream out) {
+        return new Connection.Ending() {
+            @Override
+            public void timeout(boolean reading) {
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        Thread.sleep(5000);
+                    } catch (InterruptedException ignored) {
+                        // close all the same
+                    }
+                    closeQuietly(s);
+                });
+                if (reading) Connection.say(out, "451 timeout (#4.4.2)\r\n");
+                closeQuietly(s);
+            }
+        };
     }
 
     /** tcpserver's safecats: at most 100 bytes, and nothing that could confuse a log parser. */
@@ -247,10 +270,11 @@ public final class Server implements AutoCloseable {
         }
     }
 
-    /** Stops accepting; connections being served go on to their end. */
+    /** Stops accepting; connections being served go on to their end (idle threads end within a minute). */
     @Override
     public void close() throws IOException {
         closed = true;
         listener.close();
+        setups.close();
     }
 }

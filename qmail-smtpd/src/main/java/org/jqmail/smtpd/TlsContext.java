@@ -15,6 +15,7 @@ import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -23,8 +24,9 @@ import javax.net.ssl.SSLParameters;
 /**
  * The server's TLS identity from control/servercert.pem (the name qmail's TLS patch uses): one PEM file
  * holding the private key (PKCS#8 {@code PRIVATE KEY}, or PKCS#1 {@code RSA PRIVATE KEY}) and the
- * certificate chain, ours first. It is read at every STARTTLS, and qmail-smtpd lives for one
- * connection, so a renewed certificate is used from the next connection on without a restart.
+ * certificate chain, ours first. qmail-smtpd reads it at STARTTLS, and lives for one connection;
+ * qmail-smtpd-server keeps what it read while the file is unchanged ({@link SetupCache}). Either
+ * way a renewed certificate is used from the next connection on without a restart.
  * Only TLS 1.2 and 1.3 are offered.
  */
 final class TlsContext {
@@ -36,6 +38,14 @@ final class TlsContext {
 
     /** A server engine for one session, from the PEM file; IOException/GeneralSecurityException: no TLS. */
     static SSLEngine engine(Path pem) throws IOException, GeneralSecurityException {
+        return engine(keys(pem));
+    }
+
+    /**
+     * The key and chain of the PEM file, ready for {@link #engine(KeyManager[])}: the expensive part
+     * (parsing, key factories), which qmail-smtpd-server does once while the file is unchanged.
+     */
+    static KeyManager[] keys(Path pem) throws IOException, GeneralSecurityException {
         if (Files.size(pem) > MAX_PEM) throw new IOException(pem + " is larger than " + MAX_PEM + " bytes");
         String text = new String(Files.readAllBytes(pem), StandardCharsets.US_ASCII);
         PrivateKey key = null;
@@ -63,8 +73,17 @@ final class TlsContext {
         ks.setKeyEntry("server", key, none, chain.toArray(new Certificate[0]));
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(ks, none);
+        return kmf.getKeyManagers();
+    }
+
+    /**
+     * A server engine for one session. Its SSLContext is the session's own, as when qmail-smtpd made
+     * one per process: no TLS session cache or ticket key is shared between two connections, so no
+     * client resumes a session made on another connection.
+     */
+    static SSLEngine engine(KeyManager[] keys) throws GeneralSecurityException {
         SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(kmf.getKeyManagers(), null, null);
+        ctx.init(keys, null, null);
         SSLEngine engine = ctx.createSSLEngine();
         engine.setUseClientMode(false);
         SSLParameters p = engine.getSSLParameters();

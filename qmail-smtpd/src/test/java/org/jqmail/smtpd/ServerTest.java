@@ -283,6 +283,26 @@ class ServerTest {
         }
     }
 
+    private String greeting() throws IOException {
+        try (Client c = new Client("127.0.0.1")) {
+            String g = c.line();
+            c.say("QUIT");
+            return g;
+        }
+    }
+
+    @Test
+    void aChangedControlCountsFromTheNextConnectionThoughTheServerKeepsWhatItRead() throws Exception {
+        Thread.sleep(ControlStamp.RACY_MILLIS + 200); // past the racy window of makeRoot's files: kept from now on
+        start();
+        assertEquals("220 mx.example ESMTP", greeting());
+        assertEquals("220 mx.example ESMTP", greeting());
+        Files.writeString(root.resolve("control/smtpgreeting"), "new.example\n");
+        assertEquals("220 new.example ESMTP", greeting());
+        Files.delete(root.resolve("control/smtpgreeting"));
+        assertEquals("220 mx.example ESMTP", greeting());
+    }
+
     @Test
     void twoHundredConnectionsLeaveNoThreadOrDescriptorBehind() throws Exception {
         Files.writeString(root.resolve("control/morercpthosts"), "more.example\n");

@@ -1,6 +1,7 @@
 package org.jqmail.smtpd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,11 +18,13 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
+import org.jqmail.common.ControlFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -237,6 +240,38 @@ class TlsTest {
                 assertEquals(0, srv.exit());
             }
         }
+    }
+
+    /** STARTTLS, then QUIT inside TLS (true), or the 454 reply (false). */
+    boolean starttls(Options o) throws Exception {
+        try (Server srv = new Server(o); Socket plain = srv.connect()) {
+            BufferedReader r = reader(plain);
+            r.readLine();
+            send(plain, "STARTTLS\r\n");
+            String reply = r.readLine();
+            if (!reply.equals("220 ready for tls")) {
+                assertEquals("454 TLS not available due to temporary reason (#4.3.0)", reply);
+                return false;
+            }
+            SSLSocket t = clientTls(plain);
+            send(t, "QUIT\r\n");
+            assertEquals("221 mx.example", reader(t).readLine());
+            assertEquals(0, srv.exit());
+            return true;
+        }
+    }
+
+    @Test
+    void theControlsOfAServerReadTheCertificateOnceForAllItsSessions() throws Exception {
+        Path control = Files.createDirectories(tmp.resolve("kept/control"));
+        Path pem = control.resolve("servercert.pem");
+        Files.copy(pkcs8, pem);
+        Options.FromControls kept = Options.read(new ControlFile(control), tmp.resolve("kept/bin"));
+        assertTrue(starttls(kept.forSession(Map.of(), "mx.example")));
+        Files.writeString(pem, "renewed badly\n"); // qmail-smtpd-server's SetupCache drops kept on this change
+        assertTrue(starttls(kept.forSession(Map.of(), "mx.example")), "the key as it was read");
+        assertFalse(starttls(Options.read(new ControlFile(control), tmp.resolve("kept/bin")).forSession(Map.of(), "mx.example")),
+            "controls read anew see the file as it is");
     }
 
     @Test

@@ -127,6 +127,11 @@ train_aot() {
   cmd=$(java_command "$name" "$3" "$4" "$5" "$7" "-XX:AOTCacheOutput=$aot.tmp")
   local trainer="$m/src/main/install/train-$name" work
   work=$(mktemp -d)
+  # For trainers that queue mail: qmail-queued for the scratch root (install/train-helpers.sh).
+  JQMAIL_TRAIN_HELPERS="$(dirname "$m")/install/train-helpers.sh"
+  JQMAIL_TRAIN_QUEUED=$(java_command qmail-queued org.jqmail.queue.Queued daemon \
+    "$(classpath_of "$(dirname "$m")/qmail-queue" "$6")" "$7" "")
+  export JQMAIL_TRAIN_HELPERS JQMAIL_TRAIN_QUEUED
   # shellcheck disable=SC2086
   if [ -x "$trainer" ]; then
     (cd "$work" && "$trainer" $cmd) > "$work.log" 2>&1 || echo "warning: AOT training of $name failed (see $work.log)" >&2

@@ -26,11 +26,10 @@ import org.jqmail.common.QueueLayout;
  * <li>create {@code pid/PID.TIME.SEQ} exclusively (SEQ 1..9; exit 63); its inode number N names the
  *     message;
  * <li>link it as {@code mess/(N mod 23)/N} (64) and unlink the pid name (63);
- * <li>write the Received line and the message from fd 0 into it (53 on a write error, 54 on a read
- *     error), then {@code force} it and fsync mess/S in the background ({@link Syncs});
+ * <li>write the Received line and the message from fd 0 into it, {@code force}, fsync mess/S (53 on a
+ *     write error, 54 on a read error);
  * <li>create {@code intd/N} exclusively (65) and write {@code u}uid, {@code p}pid and the envelope records
  *     from fd 1 into it as they are read and checked, {@code force} (53/54, or the envelope's own 11/54/91);
- *     wait for the message's fsyncs (53 if one failed);
  * <li>link {@code intd/N} as {@code todo/N} (66): the commit point; fsync todo/.
  * </ol>
  * Linux does not make a link durable by itself (qmail assumes BSD's synchronous metadata; notqmail
@@ -64,7 +63,6 @@ final class Injection {
     private FileChannel mess;
     private Path intdFile;
     private FileChannel intd;
-    private Syncs messSync;
     private boolean committed;
 
     /**
@@ -98,11 +96,9 @@ final class Injection {
             linkMess(n);
             writeMessage(message);
             writeIntd(n, envelope);
-            awaitMessSync();
             commit(n);
             return n;
         } finally {
-            if (messSync != null) messSync.await(); // no cleanup under a running fsync
             // Also on an OutOfMemoryError or a bug: a message that is not committed leaves nothing.
             if (!committed) cleanup();
             close(mess);
@@ -160,16 +156,12 @@ final class Injection {
             if (!buf.hasRemaining()) drain(buf);
         }
         drain(buf);
-        // The message file and its directory entry are made durable while the envelope is read and
-        // intd is written and forced: three fsyncs at once instead of one after another. All three
-        // have ended, and succeeded, before todo/N is linked (awaitMessSync).
-        messSync = new Syncs(mess, messFile.getParent());
-    }
-
-    /** The message's fsyncs, started by writeMessage; a failure is a write error (53), as before. */
-    private void awaitMessSync() throws QueueFailure {
-        IOException e = messSync.await();
-        if (e != null) throw new QueueFailure(QueueExit.WRITE_ERROR, "cannot sync " + messFile, e);
+        try {
+            mess.force(true);
+            DurableFiles.syncDirectory(messFile.getParent());
+        } catch (IOException e) {
+            throw new QueueFailure(QueueExit.WRITE_ERROR, "cannot sync " + messFile, e);
+        }
     }
 
     private void drain(ByteBuffer buf) throws QueueFailure {

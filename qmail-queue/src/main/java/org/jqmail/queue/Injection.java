@@ -56,6 +56,7 @@ final class Injection {
     private final long pid;
     private final long startSeconds;
     private final Invoker invoker;
+    private final TmpfileInodes inodes; // null: qmail-queue's pid/ file and O_EXCL intd/N
 
     // What exists so far, for the cleanup.
     private Path pidFile;
@@ -79,11 +80,21 @@ final class Injection {
      * line and the {@code p} record. A pid name with a dot in it never equals qmail-queue's.
      */
     Injection(QueueLayout queue, String pidName, long pid, long startSeconds, Invoker invoker) {
+        this(queue, pidName, pid, startSeconds, invoker, null);
+    }
+
+    /**
+     * For qmail-queued with {@code inodes}: the message and intd/N are made as unnamed inodes and then
+     * linked under their names ({@link TmpfileInodes}); no pid file. The exit codes stay qmail-queue's:
+     * no inode 63, the mess link 64, intd/N 65.
+     */
+    Injection(QueueLayout queue, String pidName, long pid, long startSeconds, Invoker invoker, TmpfileInodes inodes) {
         this.queue = queue;
         this.pidName = pidName;
         this.pid = pid;
         this.startSeconds = startSeconds;
         this.invoker = invoker;
+        this.inodes = inodes != null && inodes.supported() ? inodes : null;
     }
 
     /**
@@ -92,8 +103,13 @@ final class Injection {
      */
     long inject(ReadableByteChannel message, InputStream envelope) throws QueueFailure, EnvelopeException {
         try {
-            long n = createPidFile();
-            linkMess(n);
+            long n;
+            if (inodes != null) {
+                n = createUnnamedMess();
+            } else {
+                n = createPidFile();
+                linkMess(n);
+            }
             writeMessage(message);
             writeIntd(n, envelope);
             commit(n);
@@ -122,6 +138,41 @@ final class Injection {
             return (Long) Files.getAttribute(pidFile, "unix:ino");
         } catch (IOException | RuntimeException e) {
             throw new QueueFailure(QueueExit.QUEUE_PID, "cannot stat " + pidFile, e);
+        }
+    }
+
+    /** The message as an unnamed inode linked as mess/S/N at once; N is its inode number. */
+    private long createUnnamedMess() throws QueueFailure {
+        TmpfileInodes.Unnamed u;
+        try {
+            u = inodes.make();
+        } catch (IOException e) {
+            throw new QueueFailure(QueueExit.QUEUE_PID, "cannot create a message inode", e);
+        }
+        try (u) {
+            long n = u.inode();
+            Path m = queue.mess(n);
+            try {
+                inodes.link(u, m);
+            } catch (IOException e) {
+                throw new QueueFailure(QueueExit.QUEUE_MESS, "cannot link " + m, e);
+            }
+            messFile = m;
+            try {
+                mess = FileChannel.open(m, StandardOpenOption.WRITE);
+            } catch (IOException e) {
+                throw new QueueFailure(QueueExit.QUEUE_MESS, "cannot open " + m, e);
+            }
+            return n;
+        }
+    }
+
+    /** intd/N as an unnamed inode given its name, which must not exist yet (65, as O_EXCL). */
+    private FileChannel createUnnamedIntd(Path p) throws IOException {
+        try (TmpfileInodes.Unnamed u = inodes.make()) {
+            inodes.link(u, p);
+            intdFile = p;
+            return FileChannel.open(p, StandardOpenOption.WRITE);
         }
     }
 
@@ -177,7 +228,7 @@ final class Injection {
     private void writeIntd(long n, InputStream envelope) throws QueueFailure, EnvelopeException {
         Path p = queue.intd(n);
         try {
-            intd = FileChannel.open(p, CREATE, MODE_0644);
+            intd = inodes != null ? createUnnamedIntd(p) : FileChannel.open(p, CREATE, MODE_0644);
         } catch (IOException e) {
             throw new QueueFailure(QueueExit.QUEUE_INTD, "cannot create " + p, e);
         }

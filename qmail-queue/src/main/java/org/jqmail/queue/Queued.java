@@ -65,8 +65,9 @@ public final class Queued {
     Queued(Path root, int connections) {
         this.root = root;
         this.slots = new Semaphore(connections);
-        this.shared = new QueuedInjection.Daemon(timer, PeerInvokers.system(),
-            TriggerPuller.start(new QueueLayout(root.resolve("queue")).trigger()));
+        QueueLayout queue = new QueueLayout(root.resolve("queue"));
+        this.shared = new QueuedInjection.Daemon(timer, PeerInvokers.system(), TriggerPuller.start(queue.trigger()),
+            new TmpfileInodes(queue));
     }
 
     public static void main(String[] args) {

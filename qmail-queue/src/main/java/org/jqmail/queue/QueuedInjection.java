@@ -37,8 +37,11 @@ final class QueuedInjection {
     private final Daemon daemon;
     private volatile boolean timedOut;
 
-    /** What every injection of one daemon shares: its alarm clock, its passwd answers, its trigger. */
-    record Daemon(ScheduledExecutorService timer, PeerInvokers invokers, TriggerPuller trigger) {}
+    /**
+     * What every injection of one daemon shares: its alarm clock, its passwd answers, its trigger, and
+     * its maker of queue files (null: qmail-queue's pid/ file).
+     */
+    record Daemon(ScheduledExecutorService timer, PeerInvokers invokers, TriggerPuller trigger, TmpfileInodes inodes) {}
 
     QueuedInjection(SocketChannel channel, Path root, long daemonPid, long qp, Daemon daemon) {
         this.channel = channel;
@@ -82,7 +85,7 @@ final class QueuedInjection {
         Invoker invoker = daemon.invokers().of(channel.getOption(ExtendedSocketOptions.SO_PEERCRED).user().getName());
         InputStream in = new BufferedInputStream(Channels.newInputStream(channel), 64 * 1024);
         FramedMessage message = new FramedMessage(in);
-        new Injection(queue, daemonPid + "." + qp, qp, start, invoker).inject(message, in);
+        new Injection(queue, daemonPid + "." + qp, qp, start, invoker, daemon.inodes()).inject(message, in);
         daemon.trigger().pull();
     }
 

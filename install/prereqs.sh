@@ -1,12 +1,17 @@
 # Sourced by setup and run-tests: installs the Debian packages a command needs, only when missing.
-# Usage: need_packages COMMAND:PACKAGE ...   (e.g. svscan:daemontools tcpserver:ucspi-tcp cc:gcc)
+# Usage: need_packages COMMAND:PACKAGE ...   (e.g. svscan:daemontools tcpserver:ucspi-tcp cc:gcc /usr/sbin/x:pkg)
 
+# A COMMAND of the form perl:Module::Name is present when perl can load that module (swaks's TLS and
+# IPv6 come from modules its package only recommends).
 need_packages() {
   local pair cmd pkg missing=""
   for pair in "$@"; do
-    cmd=${pair%%:*} pkg=${pair#*:}
-    if [ "${cmd#/}" != "$cmd" ]; then [ -e "$cmd" ] && continue
-    else command -v "$cmd" >/dev/null 2>&1 && continue; fi
+    cmd=${pair%:*} pkg=${pair##*:}
+    case $cmd in
+      perl:*) perl -M"${cmd#perl:}" -e 1 >/dev/null 2>&1 && continue ;;
+      /*) [ -e "$cmd" ] && continue ;;
+      *) command -v "$cmd" >/dev/null 2>&1 && continue ;;
+    esac
     case " $missing " in *" $pkg "*) ;; *) missing="$missing $pkg" ;; esac
   done
   [ -n "$missing" ] || return 0

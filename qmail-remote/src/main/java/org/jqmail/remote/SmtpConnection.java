@@ -5,6 +5,7 @@ import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -15,6 +16,12 @@ import java.nio.channels.SocketChannel;
  * seconds (timeoutconn.c), and every single read and every single write may wait {@code timeoutremote}
  * seconds (timeoutread.c, timeoutwrite.c). A plain Socket has no write timeout, and a server that stops
  * reading must not hold a delivery forever, so this is a non-blocking channel waited on with a selector.
+ * <p>
+ * Nagle's algorithm is off: the message and its final {@code .\r\n} are two writes, and with it on
+ * the dot waited for the ACK of the message, which the server delays (it answers nothing before the
+ * dot): ~40 ms per delivery on Linux, and relaying to a local smtp-sink topped out at 385 deliveries/s
+ * with 20 in flight. qmail's substdio put both into one buffer; every write here is a whole command
+ * or a whole buffer of the message, so no write is a tiny one.
  */
 final class SmtpConnection implements AutoCloseable {
     /** Why a connection could not be made; {@code timedOut} feeds queue/lock/tcpto. */
@@ -31,6 +38,11 @@ final class SmtpConnection implements AutoCloseable {
     private final Selector selector;
     private final long timeoutMillis;
 
+    /** For tests: whether Nagle's algorithm is off on the connection. */
+    boolean noDelay() throws IOException {
+        return channel.getOption(StandardSocketOptions.TCP_NODELAY);
+    }
+
     private SmtpConnection(SocketChannel channel, Selector selector, long timeoutMillis) {
         this.channel = channel;
         this.selector = selector;
@@ -43,6 +55,7 @@ final class SmtpConnection implements AutoCloseable {
         Selector sel = null;
         try {
             ch = SocketChannel.open();
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
             ch.configureBlocking(false);
             if (bind != null) ch.bind(new InetSocketAddress(bind, 0));
             sel = Selector.open();

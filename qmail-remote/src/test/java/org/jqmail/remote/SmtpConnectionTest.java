@@ -1,0 +1,38 @@
+package org.jqmail.remote;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class SmtpConnectionTest {
+    /**
+     * The message and its final dot are separate writes; with Nagle's algorithm on, the dot waits for
+     * the ACK of the message, which a server that answers only after the dot delays (~40 ms a delivery).
+     */
+    @Test
+    void nagleIsOffAndWritesArriveWhole() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            InetSocketAddress to = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort());
+            try (SmtpConnection c = SmtpConnection.open(to, null, 5000, 5000); Socket peer = server.accept()) {
+                assertTrue(c.noDelay());
+                byte[] body = "hello\r\n".repeat(300).getBytes(StandardCharsets.US_ASCII);
+                c.write(ByteBuffer.wrap(body));
+                c.write(ByteBuffer.wrap(".\r\n".getBytes(StandardCharsets.US_ASCII)));
+                InputStream in = peer.getInputStream();
+                byte[] got = in.readNBytes(body.length + 3);
+                byte[] want = new byte[body.length + 3];
+                System.arraycopy(body, 0, want, 0, body.length);
+                System.arraycopy(".\r\n".getBytes(StandardCharsets.US_ASCII), 0, want, body.length, 3);
+                assertArrayEquals(want, got);
+            }
+        }
+    }
+}

@@ -11,8 +11,11 @@
 # of it), and every JVM touches all of its eden before the first collection: ~120 MB of resident
 # memory per warm qmail-local worker or daemon on a 24 GB machine, for nothing. A small fixed young
 # generation keeps each at ~50 MB with the same throughput (docs/DECISIONS.md).
+# -Xms (daemons): the initial heap is also 1/64 of the RAM, 370 MB of it old generation that promoted
+# garbage fills page by page before the first full collection, so a daemon's resident memory crept up
+# for hours under load; with 32 MB the old generation starts at 16 MB and grows only for live data.
 SHORT_FLAGS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmn8m -XX:-UsePerfData -Xlog:aot=off -Xlog:cds=off"
-DAEMON_FLAGS="-XX:+UseSerialGC -Xmn16m -XX:-UsePerfData -Xlog:aot=off -Xlog:cds=off"
+DAEMON_FLAGS="-XX:+UseSerialGC -Xms32m -Xmn16m -XX:-UsePerfData -Xlog:aot=off -Xlog:cds=off"
 # jnr-posix (long-running programs) uses sun.misc.Unsafe; FFM (qmail-queue's client) needs native access.
 NATIVE_FLAGS="--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED"
 

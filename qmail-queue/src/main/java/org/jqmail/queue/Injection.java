@@ -102,6 +102,7 @@ final class Injection {
      * read to its end) and returns the message number N.
      */
     long inject(ReadableByteChannel message, InputStream envelope) throws QueueFailure, EnvelopeException {
+        InjectionBuffers buffers = InjectionBuffers.ofThisThread();
         try {
             long n;
             if (inodes != null) {
@@ -110,8 +111,8 @@ final class Injection {
                 n = createPidFile();
                 linkMess(n);
             }
-            writeMessage(message);
-            writeIntd(n, envelope);
+            writeMessage(message, buffers.message);
+            writeIntd(n, envelope, buffers.intd);
             commit(n);
             return n;
         } finally {
@@ -193,8 +194,7 @@ final class Injection {
     }
 
     /** The Received line, then fd 0 to its end; the file forced and its directory entry made durable. */
-    private void writeMessage(ReadableByteChannel message) throws QueueFailure {
-        ByteBuffer buf = ByteBuffer.allocateDirect(64 * 1024);
+    private void writeMessage(ReadableByteChannel message, ByteBuffer buf) throws QueueFailure {
         buf.put(ReceivedLine.format(pid, invoker, startSeconds).getBytes(StandardCharsets.ISO_8859_1));
         for (;;) {
             int r;
@@ -225,7 +225,7 @@ final class Injection {
         buf.clear();
     }
 
-    private void writeIntd(long n, InputStream envelope) throws QueueFailure, EnvelopeException {
+    private void writeIntd(long n, InputStream envelope, ByteBuffer buf) throws QueueFailure, EnvelopeException {
         Path p = queue.intd(n);
         try {
             intd = inodes != null ? createUnnamedIntd(p) : FileChannel.open(p, CREATE, MODE_0644);
@@ -233,7 +233,7 @@ final class Injection {
             throw new QueueFailure(QueueExit.QUEUE_INTD, "cannot create " + p, e);
         }
         intdFile = p;
-        IntdWriter out = new IntdWriter(intd);
+        IntdWriter out = new IntdWriter(intd, buf);
         try {
             out.number('u', invoker.uid());
             out.number('p', pid);

@@ -65,6 +65,20 @@ class InjectionTest {
         }
     }
 
+    /** The buffers are the thread's, reused (InjectionBuffers): nothing of one injection reaches the next. */
+    @Test
+    void aLongInjectionAndAFailedOneLeaveNothingInTheNextOnesFiles() throws Exception {
+        byte[] longBody = bytes("x".repeat(100_000) + "\n");
+        StringBuilder many = new StringBuilder("Flong-sender@example.org\0");
+        for (int i = 0; i < 200; i++) many.append("Trecipient-").append(i).append("@example.org\0");
+        long a = inject(longBody, bytes(many + "\0"));
+        assertEquals(RECEIVED.length() + longBody.length, Files.size(q.queue.mess(a)));
+        assertEquals(91, exitOf(bytes("y".repeat(50_000)), bytes("Fhalf@example.org\0Tok@example.org\0Xbad\0\0")));
+        long b = inject(bytes("short\n"), bytes("Fme@example.org\0Tyou@example.org\0\0"));
+        assertEquals(RECEIVED + "short\n", Files.readString(q.queue.mess(b), StandardCharsets.ISO_8859_1));
+        assertArrayEquals(bytes("u1234\0p4242\0Fme@example.org\0Tyou@example.org\0"), Files.readAllBytes(q.queue.todo(b)));
+    }
+
     @Test
     void queuesMessAndEnvelopeExactlyAsQmailDoes() throws Exception {
         long n = inject(bytes("Subject: hi\n\nhello\n"), bytes("Fme@example.org\0Tyou@example.org\0Tthem@example.net\0\0"));

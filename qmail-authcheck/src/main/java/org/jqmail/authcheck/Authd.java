@@ -13,13 +13,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
 import org.jqmail.common.QmailRoot;
+import org.jqmail.common.TimeoutTimer;
 
 /**
  * qmail-authd: checks system users' passwords for qmail-smtpd's AUTH (docs/qmail-authd.md).
@@ -54,11 +54,7 @@ public final class Authd {
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socket));
         System.err.println("qmail-authd: listening on " + socket);
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "timeout");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledExecutorService timer = TimeoutTimer.start("timeout");
         Semaphore slots = new Semaphore(CONCURRENCY);
         for (;;) {
             SocketChannel c = server.accept();

@@ -9,13 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jqmail.common.QmailRoot;
 import org.jqmail.common.QueueLayout;
 import org.jqmail.common.ReusedThreads;
+import org.jqmail.common.TimeoutTimer;
 import org.jqmail.queue.client.QueuedProtocol;
 
 /**
@@ -52,11 +52,12 @@ public final class Queued {
     private final Semaphore slots;
     private final QueuedInjection.Daemon shared;
     private final ReusedThreads threads = new ReusedThreads("qmail-queued injection ", true);
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "qmail-queued timeouts");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledThreadPoolExecutor timer = TimeoutTimer.start("qmail-queued timeouts");
+
+    /** Timeouts armed and not yet fired or cancelled: one per injection in progress, never more. */
+    int timeoutsArmed() {
+        return timer.getQueue().size();
+    }
 
     Queued(Path root) {
         this(root, CONNECTIONS);

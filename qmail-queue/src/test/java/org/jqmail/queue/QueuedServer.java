@@ -11,12 +11,14 @@ final class QueuedServer implements AutoCloseable {
     final Path socket;
     private final ServerSocketChannel server;
     private final Thread thread;
+    final Queued queued;
 
     QueuedServer(Path root, int connections) throws IOException {
         Files.createDirectories(root.resolve("queued"));
         socket = QueuedProtocol.socket(root);
         server = Queued.listen(socket);
         Queued q = new Queued(root, connections);
+        queued = q;
         thread = new Thread(() -> q.serve(server), "test qmail-queued");
         thread.setDaemon(true);
         thread.start();

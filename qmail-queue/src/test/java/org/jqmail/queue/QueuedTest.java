@@ -88,6 +88,17 @@ class QueuedTest {
         }
     }
 
+    /** Each injection arms timeoutqueue (a day); done, it must leave nothing armed (bench/soak's leak). */
+    @Test
+    void finishedInjectionsLeaveNoTimeoutArmed() throws Exception {
+        try (QueuedServer d = new QueuedServer(q.root)) {
+            for (int i = 0; i < 50; i++) QueueClient.submit(("m" + i + "\n").getBytes(StandardCharsets.US_ASCII), ENV);
+            assertEquals(50, q.todo().size());
+            for (int i = 0; i < 100 && d.queued.timeoutsArmed() > 0; i++) Thread.sleep(20); // the last answer races its cancel
+            assertEquals(0, d.queued.timeoutsArmed());
+        }
+    }
+
     @Test
     void qpCountsUpPerInjection() throws Exception {
         try (QueuedServer d = new QueuedServer(q.root)) {

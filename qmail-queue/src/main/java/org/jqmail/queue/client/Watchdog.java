@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.nio.channels.Channel;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import org.jqmail.common.TimeoutTimer;
 
 /**
  * Closes a channel when a wait on it has lasted too long: a blocking SocketChannel has no read timeout,
@@ -77,19 +77,6 @@ final class Watchdog {
 
     /** The one timer thread, a daemon: it never keeps a program alive. */
     private static final class Timer {
-        static final ScheduledThreadPoolExecutor INSTANCE = make();
-
-        private static ScheduledThreadPoolExecutor make() {
-            ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, new ThreadFactory() {
-                @Override
-                public Thread newThread(Runnable r) {
-                    Thread th = new Thread(r, "qmail-queued client watchdog");
-                    th.setDaemon(true);
-                    return th;
-                }
-            });
-            t.setRemoveOnCancelPolicy(true); // a disarmed wait leaves nothing behind in the queue
-            return t;
-        }
+        static final ScheduledThreadPoolExecutor INSTANCE = TimeoutTimer.start("qmail-queued client watchdog");
     }
 }

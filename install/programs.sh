@@ -1,7 +1,7 @@
 # Sourced by setup: installs every program that a module declares in src/main/install/programs.
 # A line there is `NAME MAIN-CLASS MODE [daemon]`: MODE is the octal mode of bin/NAME (owner root,
 # group qmail, as qmail's hier.c), or `shim` for qmail-queue's setuid shim; `daemon` marks a
-# long-running program, which keeps the JIT's top tier. Nothing here names a program: a new module
+# long-running program (its own heap sizes, below). Nothing here names a program: a new module
 # with a programs file is installed without editing this file.
 
 # JVM flags of every launcher (DESIGN.md "Start-up cost is the performance budget"). The two -Xlog
@@ -14,8 +14,10 @@
 # -Xms (daemons): the initial heap is also 1/64 of the RAM, 370 MB of it old generation that promoted
 # garbage fills page by page before the first full collection, so a daemon's resident memory crept up
 # for hours under load; with 32 MB the old generation starts at 16 MB and grows only for live data.
+# C1 only for the daemons too: C2's compilations cost more on two cores than its code gains back
+# (measured, docs/DECISIONS.md "The daemons run C1 only").
 SHORT_FLAGS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmn8m -XX:-UsePerfData -Xlog:aot=off -Xlog:cds=off"
-DAEMON_FLAGS="-XX:+UseSerialGC -Xms32m -Xmn16m -XX:-UsePerfData -Xlog:aot=off -Xlog:cds=off"
+DAEMON_FLAGS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms32m -Xmn16m -XX:-UsePerfData -Xlog:aot=off -Xlog:cds=off"
 # jnr-posix (long-running programs) uses sun.misc.Unsafe; FFM (qmail-queue's client) needs native access.
 NATIVE_FLAGS="--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED"
 

@@ -7,8 +7,7 @@ import java.nio.ByteBuffer;
  * intd/N), one pair per thread. qmail-queued's injections run on reused threads; a pair made per
  * injection cost 128 KB of zeroed native memory per message, given back only when a collection found
  * its buffer objects dead, and one that was in flight during a young collection was promoted and held
- * its native memory until a full one: bench/soak saw qmail-queued's resident memory grow by 45 MB in
- * 10 minutes. The one-message qmail-queue makes one pair, as before.
+ * its native memory until a full one. The one-message qmail-queue makes one pair, as before.
  */
 final class InjectionBuffers {
     static final int SIZE = 64 * 1024;

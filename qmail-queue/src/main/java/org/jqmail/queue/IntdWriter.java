@@ -16,10 +16,6 @@ final class IntdWriter implements EnvelopeReader.RecordSink {
     private final WritableByteChannel out;
     private final ByteBuffer buf;
 
-    IntdWriter(WritableByteChannel out) {
-        this(out, ByteBuffer.allocateDirect(InjectionBuffers.SIZE));
-    }
-
     /** Buffered in {@code buf} (cleared, at least a record's size), which the caller may reuse afterwards. */
     IntdWriter(WritableByteChannel out, ByteBuffer buf) {
         if (buf.capacity() < Envelope.MAX_ADDRESS + 2) throw new IllegalArgumentException("buffer of " + buf.capacity() + " bytes");

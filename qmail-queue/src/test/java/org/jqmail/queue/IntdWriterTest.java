@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,7 @@ class IntdWriterTest {
     void recordsAcrossBufferBoundaries() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
-        IntdWriter w = new IntdWriter(Channels.newChannel(out));
+        IntdWriter w = new IntdWriter(Channels.newChannel(out), ByteBuffer.allocate(InjectionBuffers.SIZE));
         w.number('u', 0);
         w.number('p', Long.MAX_VALUE);
         expected.writeBytes(("u0\0p" + Long.MAX_VALUE + "\0").getBytes(StandardCharsets.US_ASCII));
@@ -32,7 +33,7 @@ class IntdWriterTest {
 
     @Test
     void refusesWhatTheReaderWouldNeverHandOver() {
-        IntdWriter w = new IntdWriter(Channels.newChannel(new ByteArrayOutputStream()));
+        IntdWriter w = new IntdWriter(Channels.newChannel(new ByteArrayOutputStream()), ByteBuffer.allocate(InjectionBuffers.SIZE));
         assertThrows(IllegalArgumentException.class, () -> w.record((byte) 'T', new byte[2000], 1003));
         assertThrows(IllegalArgumentException.class, () -> w.record((byte) 'T', new byte[2000], -1));
     }

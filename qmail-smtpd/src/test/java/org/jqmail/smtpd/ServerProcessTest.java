@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.jqmail.common.SystemUsers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -69,14 +70,6 @@ class ServerProcessTest {
         }
     }
 
-    private static boolean userExists(String name) {
-        try {
-            return Files.readAllLines(Path.of("/etc/passwd")).stream().anyMatch(l -> l.startsWith(name + ":"));
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     private List<String> java(String... args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-XX:+UseSerialGC", "-XX:-UsePerfData", "--enable-native-access=ALL-UNNAMED", "-Djqmail.root=" + root,
@@ -111,7 +104,7 @@ class ServerProcessTest {
     @Test
     void asQmaildItServesHoldsNoCapabilityAndLeaksNothingOver200Connections() throws Exception {
         Assumptions.assumeTrue(isRoot(), "run as root");
-        Assumptions.assumeTrue(userExists("qmaild"), "user qmaild (the installer makes it; it-tests run after)");
+        Assumptions.assumeTrue(SystemUsers.system().byName("qmaild") != null, "user qmaild (the installer makes it; it-tests run after)");
         // a port below 1024 needs the capability the run script gives; 26 is free on test machines
         int port = 26;
         try (ServerSocket probe = new ServerSocket(port, 1, java.net.InetAddress.getByName("127.0.0.1"))) {

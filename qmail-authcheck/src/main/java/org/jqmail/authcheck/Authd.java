@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Set;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import jdk.net.ExtendedSocketOptions;
@@ -54,17 +53,17 @@ public final class Authd {
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socket));
         System.err.println("qmail-authd: listening on " + socket);
-        ScheduledExecutorService timer = TimeoutTimer.start("timeout");
+        TimeoutTimer timer = TimeoutTimer.start("timeout");
         Semaphore slots = new Semaphore(CONCURRENCY);
         for (;;) {
             SocketChannel c = server.accept();
             slots.acquireUninterruptibly();
-            var deadline = timer.schedule(() -> closeQuietly(c), REQUEST_SECONDS, TimeUnit.SECONDS);
+            var deadline = timer.arm(REQUEST_SECONDS, TimeUnit.SECONDS, () -> closeQuietly(c));
             Thread.ofPlatform().daemon().start(() -> {
                 try {
                     answer(c, shadow, askers, refusalMillis);
                 } finally {
-                    deadline.cancel(false);
+                    deadline.cancel();
                     closeQuietly(c);
                     slots.release();
                 }

@@ -9,12 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jqmail.common.QmailRoot;
 import org.jqmail.common.QueueLayout;
-import org.jqmail.common.ReusedThreads;
+import org.jqmail.common.ServingThreads;
 import org.jqmail.common.TimeoutTimer;
 import org.jqmail.queue.client.QueuedProtocol;
 
@@ -30,9 +30,9 @@ import org.jqmail.queue.client.QueuedProtocol;
  * kernel's peer credentials instead of the shim's environment. It saves the JVM start that
  * qmail-queue costs per message; the uid partition is qmail's: the queue is written by qmailq only.
  * <p>
- * At most {@link #CONNECTIONS} injections run at once, each on a platform thread of its own, reused from
- * one injection to the next ({@link ReusedThreads}; they block in fsync; virtual threads measured no
- * faster, docs/qmail-queue.md); a connection beyond that is closed at once,
+ * At most {@link #CONNECTIONS} injections run at once, each on the platform thread that accepted its
+ * connection, reused from one injection to the next ({@link ServingThreads}; they block in fsync;
+ * virtual threads measured no faster, docs/qmail-queue.md); a connection beyond that is closed at once,
  * unanswered, and its client runs qmail-queue instead. Diagnostics (its start, internal bugs) go to
  * fd 2, for multilog; like qmail-queue it says nothing about ordinary failures, which are the
  * client's to report.
@@ -45,18 +45,20 @@ public final class Queued {
      * qmail-queue process, and the number in "250 ok ... qp N" still finds one message in the log.
      */
     static final long FIRST_QP = 1L << 22;
+    /** Threads waiting in accept at most, beyond those injecting. */
+    private static final int WAITING_THREADS = 4;
 
     private final Path root;
     private final long pid = ProcessHandle.current().pid();
     private final AtomicLong qp = new AtomicLong(FIRST_QP);
     private final Semaphore slots;
+    private final CountDownLatch closed = new CountDownLatch(1);
     private final QueuedInjection.Daemon shared;
-    private final ReusedThreads threads = new ReusedThreads("qmail-queued injection ", true);
-    private final ScheduledThreadPoolExecutor timer = TimeoutTimer.start("qmail-queued timeouts");
+    private final TimeoutTimer timer = TimeoutTimer.start("qmail-queued timeouts");
 
     /** Timeouts armed and not yet fired or cancelled: one per injection in progress, never more. */
     int timeoutsArmed() {
-        return timer.getQueue().size();
+        return timer.armed();
     }
 
     Queued(Path root) {
@@ -98,36 +100,53 @@ public final class Queued {
         return server;
     }
 
-    /** Accepts connections until the server socket fails (never, in practice). */
+    /**
+     * Accepts connections until the server socket is closed (never, in practice), each injection in
+     * the thread that accepted its connection ({@link ServingThreads}).
+     */
     void serve(ServerSocketChannel server) {
-        for (;;) {
-            SocketChannel c;
-            try {
-                c = server.accept();
-            } catch (IOException e) {
-                if (!server.isOpen()) return;
-                System.err.println("qmail-queued: accept failed: " + e);
-                pause();
-                continue;
-            }
-            if (!slots.tryAcquire()) {
-                QueuedInjection.closeQuietly(c); // full: the client runs qmail-queue itself
-                continue;
-            }
-            QueuedInjection job = new QueuedInjection(c, root, pid, qp.getAndIncrement() + 1, shared);
-            try {
-                threads.start(() -> {
+        ServingThreads<QueuedInjection> serving = new ServingThreads<>("qmail-queued injection ", WAITING_THREADS,
+            new ServingThreads.Acceptor<QueuedInjection>() {
+                @Override
+                public QueuedInjection accept() {
+                    return acceptOne(server);
+                }
+            },
+            new ServingThreads.Service<QueuedInjection>() {
+                @Override
+                public void serve(QueuedInjection job) {
                     try {
                         job.run();
                     } finally {
                         slots.release();
                     }
-                });
-            } catch (OutOfMemoryError | RuntimeException e) { // RejectedExecutionException among them
-                // no thread to be had: as if full
-                slots.release();
-                QueuedInjection.closeQuietly(c);
+                }
+            });
+        while (!serving.start()) pause();
+        try {
+            closed.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The next connection within the limit; null once the server socket is closed. */
+    private QueuedInjection acceptOne(ServerSocketChannel server) {
+        for (;;) {
+            SocketChannel c;
+            try {
+                c = server.accept();
+            } catch (IOException e) {
+                if (!server.isOpen()) {
+                    closed.countDown();
+                    return null;
+                }
+                System.err.println("qmail-queued: accept failed: " + e);
+                pause();
+                continue;
             }
+            if (slots.tryAcquire()) return new QueuedInjection(c, root, pid, qp.getAndIncrement() + 1, shared);
+            QueuedInjection.closeQuietly(c); // full: the client runs qmail-queue itself
         }
     }
 

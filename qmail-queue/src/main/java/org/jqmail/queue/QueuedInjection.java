@@ -9,12 +9,11 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import jdk.net.ExtendedSocketOptions;
 import org.jqmail.common.QueueExit;
 import org.jqmail.common.QueueLayout;
+import org.jqmail.common.TimeoutTimer;
 
 /**
  * One connection to qmail-queued: one qmail-queue run. It greets with the injection's number (qp),
@@ -41,7 +40,7 @@ final class QueuedInjection {
      * What every injection of one daemon shares: its alarm clock, its passwd answers, its trigger, and
      * its maker of queue files (null: qmail-queue's pid/ file).
      */
-    record Daemon(ScheduledExecutorService timer, PeerInvokers invokers, TriggerPuller trigger, TmpfileInodes inodes) {}
+    record Daemon(TimeoutTimer timer, PeerInvokers invokers, TriggerPuller trigger, TmpfileInodes inodes) {}
 
     QueuedInjection(SocketChannel channel, Path root, long daemonPid, long qp, Daemon daemon) {
         this.channel = channel;
@@ -57,22 +56,24 @@ final class QueuedInjection {
 
     /** The whole connection; never throws. */
     void run() {
-        ScheduledFuture<?> alarm = null;
+        TimeoutTimer.Timeout alarm = null;
         try {
             long start = System.currentTimeMillis() / 1000;
             if (!greet()) return;
             int code;
             try {
                 long timeout = Main.timeout(root);
-                if (timeout > 0) alarm = daemon.timer().schedule(this::expire, Math.min(timeout, Long.MAX_VALUE / 2000), TimeUnit.SECONDS);
+                if (timeout > 0) alarm = daemon.timer().arm(timeout, TimeUnit.SECONDS, this::expire);
                 inject(start);
                 code = QueueExit.OK;
             } catch (Throwable t) {
                 code = timedOut ? QueueExit.TIMEOUT : Main.exitCode(t, "qmail-queued");
             }
             answer(code);
+            // After the answer, not before: waking the puller's thread would delay the client.
+            if (code == QueueExit.OK) daemon.trigger().pull();
         } finally {
-            if (alarm != null) alarm.cancel(false);
+            if (alarm != null) alarm.cancel();
             closeQuietly(channel);
         }
     }
@@ -86,7 +87,6 @@ final class QueuedInjection {
         InputStream in = new BufferedInputStream(Channels.newInputStream(channel), 64 * 1024);
         FramedMessage message = new FramedMessage(in);
         new Injection(queue, daemonPid + "." + qp, qp, start, invoker, daemon.inodes()).inject(message, in);
-        daemon.trigger().pull();
     }
 
     /** The greeting: qp as a netstring. False if the client has gone already. */

@@ -147,14 +147,23 @@ final class Send {
         todoScan.start();
         finisher.start();
 
-        while (!exitasap || !canExit()) {
-            recent = now();
-            for (int n = 0; n < TURN && passDo(); n++) recent = now();
-            Event e = events.poll(timeoutMillis(), TimeUnit.MILLISECONDS);
-            while (e != null) {
-                handle(e);
-                e = events.poll();
+        // The log is held while the loop works and released while it waits: each turn's lines (the
+        // events' results, then the deliveries started) go out in one write (Log).
+        log.hold();
+        try {
+            while (!exitasap || !canExit()) {
+                recent = now();
+                for (int n = 0; n < TURN && passDo(); n++) recent = now();
+                log.release();
+                Event e = events.poll(timeoutMillis(), TimeUnit.MILLISECONDS);
+                log.hold();
+                while (e != null) {
+                    handle(e);
+                    e = events.poll();
+                }
             }
+        } finally {
+            log.release(); // also when a bug ends the loop: its lines are the ones worth reading
         }
         todoScan.stop(30_000);
         finisher.stop(120_000);

@@ -71,6 +71,60 @@ class LogTest {
         assertEquals("_", Log.safe("%"));
     }
 
+    /** Counts write calls: a held turn's lines must reach the logger in one write(2). */
+    static final class Writes extends OutputStream {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int writes;
+
+        @Override
+        public void write(int b) {
+            writes++;
+            bytes.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            writes++;
+            bytes.write(b, off, len);
+        }
+    }
+
+    @Test
+    void aHeldTurnIsOneWriteAndAnUnheldLineIsWrittenAtOnce() {
+        Writes w = new Writes();
+        Log held = new Log(w);
+        held.hold();
+        held.success(1, "did 0+0+1\n");
+        held.status(0, 10, 0, 20, false);
+        held.hold(); // nested: only the outermost release writes
+        held.endMsg(5);
+        held.release();
+        assertEquals(0, w.writes);
+        held.release();
+        assertEquals(1, w.writes);
+        assertEquals("delivery 1: success: did_0+0+1/\nstatus: local 0/10 remote 0/20\nend msg 5\n",
+            w.bytes.toString(StandardCharsets.ISO_8859_1));
+        held.release(); // unbalanced: ignored
+        held.newMsg(6);
+        assertEquals(2, w.writes);
+        assertEquals("new msg 6\n", w.bytes.toString(StandardCharsets.ISO_8859_1).substring(73));
+    }
+
+    @Test
+    void aHeldTurnLongerThanTheBufferIsKeptWhole() {
+        Writes w = new Writes();
+        Log held = new Log(w);
+        held.hold();
+        for (int i = 0; i < 1000; i++) held.warning("x".repeat(100) + i);
+        held.release();
+        assertEquals(1, w.writes);
+        String[] lines = w.bytes.toString(StandardCharsets.ISO_8859_1).split("\n");
+        assertEquals(1000, lines.length);
+        assertEquals("warning: " + "x".repeat(100) + "999", lines[999]);
+        held.endMsg(1); // the grown buffer was given back and a new one serves
+        assertEquals(2, w.writes);
+    }
+
     @Test
     void aDeadLoggerDoesNotStopQmailSend() {
         Log dead = new Log(new OutputStream() {

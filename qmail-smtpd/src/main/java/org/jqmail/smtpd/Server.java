@@ -11,21 +11,22 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jqmail.common.Ascii;
 import org.jqmail.common.ControlFile;
 import org.jqmail.common.QmailRoot;
-import org.jqmail.common.ReusedThreads;
+import org.jqmail.common.ServingThreads;
 
 /**
  * qmail-smtpd-server: qmail-smtpd as one long-running JVM (docs/qmail-smtpd-server.md).
  * <pre>
  *   qmail-smtpd-server [ -1qQvHRX ] [ -c limit ] [ -x rules.cdb ] [ -b backlog ] [ -l localname ] host port
  * </pre>
- * It binds host:port, gives up its capabilities, and serves each connection in a thread of its own
- * (reused from one connection to the next) with the same {@link Connection} a tcpserver-started
+ * It binds host:port, gives up its capabilities, and serves each connection in the thread that accepted
+ * it ({@link ServingThreads}: reused from one connection to the next) with the same {@link Connection} a tcpserver-started
  * qmail-smtpd runs, in the environment tcpserver would have given it ({@link TcpEnviron}, then the
  * rules of -x, {@link TcpRules}), with the controls read once for as long as none of them changes
  * ({@link SetupCache}). Like tcpserver, it does not accept a connection while {@code limit} are being
@@ -43,12 +44,13 @@ public final class Server implements AutoCloseable {
     private final Semaphore slots;
     private final AtomicInteger active = new AtomicInteger();
     /**
-     * The session threads: platform daemon threads, reused while connections keep coming, as many as
-     * connections at once, which {@link #slots} bounds.
+     * Session threads waiting in accept at most, beyond those serving a connection: enough for a burst
+     * of connections to find a thread ready while sessions end.
      */
-    private final ReusedThreads threads = new ReusedThreads("smtpd", true);
+    private static final int WAITING_THREADS = 4;
     private final SetupCache setups = new SetupCache(ControlFile.ofRoot(), QmailRoot.bin(), System::currentTimeMillis);
-    private long serial;
+    private final AtomicLong serial = new AtomicLong();
+    private final CountDownLatch done = new CountDownLatch(1);
     private volatile boolean closed;
 
     private Server(ServerArgs args, ServerSocket listener, Map<String, String> base, PrintStream log) {
@@ -132,51 +134,76 @@ public final class Server implements AutoCloseable {
         return active.get();
     }
 
-    /** Accepts and serves connections until {@link #close()}. */
+    /**
+     * Accepts and serves connections until {@link #close()}: each in the thread that accepted it
+     * ({@link ServingThreads}), as many at once as the limit.
+     */
     void serve() {
         status();
+        ServingThreads<Accepted> serving = new ServingThreads<>("smtpd", WAITING_THREADS,
+            new ServingThreads.Acceptor<Accepted>() {
+                @Override
+                public Accepted accept() {
+                    return acceptOne();
+                }
+            },
+            new ServingThreads.Service<Accepted>() {
+                @Override
+                public void serve(Accepted a) {
+                    serveOne(a);
+                }
+            });
+        while (!closed && !serving.start()) {
+            log.println("qmail-smtpd-server: warning: unable to start a thread");
+            pause();
+        }
+        try {
+            done.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A connection and its number in the log. */
+    private record Accepted(Socket socket, long serial) {}
+
+    /**
+     * The next connection, once one of the limit's slots is free (the slot goes with it); null once
+     * closed. Like tcpserver, it accepts nothing while the limit's connections are being served.
+     */
+    private Accepted acceptOne() {
         while (!closed) {
             slots.acquireUninterruptibly();
-            Socket s;
             try {
-                s = listener.accept();
+                Socket s = listener.accept();
+                return new Accepted(s, serial.incrementAndGet());
             } catch (IOException e) {
                 slots.release();
-                if (closed) return;
+                if (closed) return null;
                 if (args.verbosity() >= 1) log.println("qmail-smtpd-server: warning: unable to accept: " + Ascii.printable(String.valueOf(e.getMessage())));
                 pause(); // out of descriptors, say: do not spin
-                continue;
             }
-            long n = ++serial;
-            active.incrementAndGet();
+        }
+        return null;
+    }
+
+    private void serveOne(Accepted a) {
+        active.incrementAndGet();
+        status();
+        Thread self = Thread.currentThread();
+        String idle = self.getName();
+        self.setName("smtpd-" + a.serial()); // the log's connection number, for jstack and top -H
+        try {
+            handle(a.socket(), a.serial());
+        } catch (RuntimeException | Error e) {
+            // a bug in one session must not take the thread, and with it the server's accepting, away
+            log.println("qmail-smtpd-server: warning: session " + a.serial() + " failed: " + Ascii.printable(String.valueOf(e)));
+        } finally {
+            self.setName(idle);
+            closeQuietly(a.socket());
+            active.decrementAndGet();
+            slots.release();
             status();
-            Runnable session = new Runnable() {
-                @Override
-                public void run() {
-                    Thread self = Thread.currentThread();
-                    String idle = self.getName();
-                    self.setName("smtpd-" + n); // the log's connection number, for jstack and top -H
-                    try {
-                        handle(s, n);
-                    } finally {
-                        self.setName(idle);
-                        closeQuietly(s);
-                        active.decrementAndGet();
-                        slots.release();
-                        status();
-                    }
-                }
-            };
-            try {
-                threads.start(session);
-            } catch (OutOfMemoryError | RejectedExecutionException e) {
-                // no thread to be had: drop this one, as tcpserver when fork fails
-                closeQuietly(s);
-                active.decrementAndGet();
-                slots.release();
-                log.println("qmail-smtpd-server: warning: unable to start a thread");
-                pause();
-            }
         }
     }
 
@@ -276,5 +303,6 @@ public final class Server implements AutoCloseable {
         closed = true;
         listener.close();
         setups.close();
+        done.countDown();
     }
 }

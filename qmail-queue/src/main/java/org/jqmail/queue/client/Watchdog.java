@@ -2,8 +2,6 @@ package org.jqmail.queue.client;
 
 import java.io.IOException;
 import java.nio.channels.Channel;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.jqmail.common.TimeoutTimer;
 
@@ -12,11 +10,11 @@ import org.jqmail.common.TimeoutTimer;
  * and closing it is what wakes a thread blocked in it (AsynchronousCloseException). Armed and disarmed
  * around each wait. One timer thread for the whole process, made at the first use: qmail-smtpd-server
  * queues every message through here, and a thread per injection cost a clone(2) and the JVM's thread
- * set-up each time. No lambdas (each costs a bootstrap at start-up, paid by one-message programs).
+ * set-up each time; arming and disarming wake no thread ({@link TimeoutTimer}). No lambdas (each costs a bootstrap at start-up, paid by one-message programs).
  */
 final class Watchdog {
     private final Channel channel;
-    private ScheduledFuture<?> pending; // guarded by this
+    private TimeoutTimer.Timeout pending; // guarded by this
     private boolean stopped; // guarded by this
     private boolean fired; // guarded by this
     private long armings; // guarded by this: which arming a timer task belongs to
@@ -29,7 +27,7 @@ final class Watchdog {
     synchronized void arm(long millis) {
         if (stopped) return;
         cancel();
-        pending = Timer.INSTANCE.schedule(new Expiry(++armings), millis, TimeUnit.MILLISECONDS);
+        pending = Timer.INSTANCE.arm(millis, TimeUnit.MILLISECONDS, new Expiry(++armings));
     }
 
     synchronized void disarm() {
@@ -48,7 +46,7 @@ final class Watchdog {
     }
 
     private void cancel() {
-        if (pending != null) pending.cancel(false);
+        if (pending != null) pending.cancel();
         pending = null;
     }
 
@@ -77,6 +75,6 @@ final class Watchdog {
 
     /** The one timer thread, a daemon: it never keeps a program alive. */
     private static final class Timer {
-        static final ScheduledThreadPoolExecutor INSTANCE = TimeoutTimer.start("qmail-queued client watchdog");
+        static final TimeoutTimer INSTANCE = TimeoutTimer.start("qmail-queued client watchdog");
     }
 }

@@ -35,6 +35,18 @@ final class Credentials {
         return new Credentials(user, password, plain);
     }
 
+    /** Same user, password and convention: an SMTP session authenticated with one serves the other. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Credentials c && c.user.equals(user) && c.password.equals(password)
+            && c.plaintextAllowed == plaintextAllowed;
+    }
+
+    @Override
+    public int hashCode() {
+        return user.hashCode() * 31 + password.hashCode();
+    }
+
     @Override
     public String toString() {
         return "Credentials[user=" + user + ", password=(hidden)]";

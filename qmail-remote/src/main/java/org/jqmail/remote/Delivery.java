@@ -32,8 +32,16 @@ final class Delivery {
     /** qmail's getpid() for tcpto: the program's pid, or a number drawn per delivery in qmail-rspawn. */
     private final long pid;
     private final int defaultPort;
+    /** Sessions kept from earlier deliveries of this process (qmail-rspawn), or null (qmail-remote). */
+    private final IdleSessions sessions;
 
     Delivery(Controls controls, Dns dns, Tcpto tcpto, Me me, Random random, long now, long pid, int defaultPort) {
+        this(controls, dns, tcpto, me, random, now, pid, defaultPort, null);
+    }
+
+    Delivery(Controls controls, Dns dns, Tcpto tcpto, Me me, Random random, long now, long pid, int defaultPort,
+            IdleSessions sessions) {
+        this.sessions = sessions;
         this.controls = controls;
         this.dns = dns;
         this.tcpto = tcpto;
@@ -95,31 +103,73 @@ final class Delivery {
         Verdict lastTls = null;
         for (Target t : targets) {
             if (t.preference() >= prefme) continue;
+            IdleSessions.Key key = new IdleSessions.Key(t.address(), port, bindFor(t.address()), controls.helohost(), tls,
+                t.name(), route == null ? null : route.auth());
+            if (sessions != null) {
+                // A session kept from an earlier delivery to this very server comes first: no connect,
+                // no greeting, no EHLO, no TLS handshake. One found gone before MAIL was answered has
+                // taken nothing and reported nothing, so a new connection takes its place.
+                if (plan == null) plan = plan(message, from, rcpts, tls, route, utf8);
+                for (Smtp kept; (kept = sessions.take(key)) != null; ) {
+                    Verdict v;
+                    try {
+                        v = kept.transaction(plan, out);
+                    } catch (Blast.MessageProblem | RuntimeException | Error e) {
+                        kept.close();
+                        throw e;
+                    }
+                    finish(kept, key, v);
+                    if (!kept.stale()) return v;
+                }
+            }
             Inet4Address v4 = t.address() instanceof Inet4Address a ? a : null;
             if (v4 != null && tcpto.skip(v4, now, pid)) continue;
             SmtpConnection conn;
             try {
-                conn = SmtpConnection.open(new InetSocketAddress(t.address(), port), bindFor(t.address()),
+                conn = SmtpConnection.open(new InetSocketAddress(t.address(), port), key.bind(),
                     controls.timeoutConnect() * 1000, controls.timeoutRemote() * 1000);
             } catch (SmtpConnection.ConnectFailure f) {
                 if (v4 != null) tcpto.record(v4, f.timedOut, now);
                 continue;
             }
-            try (conn) {
-                if (v4 != null) tcpto.record(v4, false, now);
-                if (plan == null) {
-                    MessageScan scan = MessageScan.of(message);
-                    plan = new Plan(controls.helohost(), from, rcpts, tls, route == null ? null : route.auth(), utf8,
-                        scan.utf8Header(), scan.eightBit(), scan.message(), controls.root());
-                }
-                Verdict v = new Smtp(conn, IpLiteral.format(t.address())).run(plan, t, port, out);
+            if (v4 != null) tcpto.record(v4, false, now);
+            Smtp smtp = new Smtp(conn, IpLiteral.format(t.address()));
+            try {
+                if (plan == null) plan = plan(message, from, rcpts, tls, route, utf8);
+                Verdict v = smtp.open(plan, t, port);
+                if (v == null) return finish(smtp, key, smtp.transaction(plan, out));
+                smtp.close();
                 // A TLS failure is the server's: the next exchanger may do better (the message is untouched).
                 if (!v.tryNextMx()) return v;
                 lastTls = v;
+            } catch (Blast.MessageProblem | RuntimeException | Error e) {
+                smtp.close();
+                throw e;
             }
         }
         if (lastTls != null) return lastTls;
         throw Verdict.noConnection();
+    }
+
+    private Plan plan(InputStream message, String from, List<String> rcpts, TlsDestinations.Rule tls,
+            SmtpRoutes.Route route, boolean utf8) throws Blast.MessageProblem {
+        MessageScan scan = MessageScan.of(message);
+        return new Plan(controls.helohost(), from, rcpts, tls, route == null ? null : route.auth(), utf8,
+            scan.utf8Header(), scan.eightBit(), scan.message(), controls.root());
+    }
+
+    /**
+     * After a transaction: a session that took its message cleanly is kept for the next delivery
+     * (when this process keeps sessions), any other gets QUIT, as qmail-remote sends it, and is closed.
+     */
+    private Verdict finish(Smtp smtp, IdleSessions.Key key, Verdict v) {
+        if (sessions != null && smtp.reusable()) {
+            sessions.keep(key, smtp, controls.timeoutReuse() * 1000);
+        } else {
+            smtp.quit();
+            smtp.close();
+        }
+        return v;
     }
 
     private int preferenceOfMe(List<Target> targets) throws Verdict {

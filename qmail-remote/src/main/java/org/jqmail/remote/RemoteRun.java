@@ -22,7 +22,8 @@ import org.jqmail.tcpto.TcptoTable;
  * from one thread per delivery, which saves a JVM start per delivery.
  * <p>
  * Thread safety: nothing here changes after construction, and each delivery has its own controls,
- * DNS client, connection, TLS engine and report. The controls are read again for every delivery, as
+ * DNS client, connection (or one taken from the kept sessions, {@link #keepingSessions}), TLS engine
+ * and report. The controls are read again for every delivery, as
  * qmail-remote reads them at every start: a handful of small files, far cheaper than the DNS lookup
  * and the connection that follow, and an administrator's change applies from the next delivery on,
  * with no staleness check to get wrong. The one thing the deliveries share is queue/lock/tcpto, behind
@@ -35,6 +36,7 @@ public final class RemoteRun {
     private final String dnscacheip;
     private final Path resolvConf;
     private final Tcpto tcpto;
+    private final IdleSessions sessions; // null: a connection per delivery, as qmail-remote
 
     /**
      * @param root       the installation root (qmail-remote's chdir)
@@ -45,10 +47,28 @@ public final class RemoteRun {
     }
 
     RemoteRun(Path root, String dnscacheip, Path resolvConf) {
+        this(root, dnscacheip, resolvConf, null);
+    }
+
+    private RemoteRun(Path root, String dnscacheip, Path resolvConf, IdleSessions sessions) {
+        this.sessions = sessions;
         this.root = root;
         this.dnscacheip = dnscacheip;
         this.resolvConf = resolvConf;
         this.tcpto = new LockedTcpto(new TcptoTable(new QueueLayout(root.resolve("queue")).tcpto()));
+    }
+
+    /**
+     * For qmail-rspawn: a RemoteRun whose deliveries keep their SMTP session open after a message was
+     * accepted, for control/timeoutreuse seconds, and give it to the next delivery to the same server
+     * ({@link IdleSessions}).
+     */
+    public static RemoteRun keepingSessions(Path root, String dnscacheip) {
+        return keepingSessions(root, dnscacheip, Path.of("/etc/resolv.conf"));
+    }
+
+    static RemoteRun keepingSessions(Path root, String dnscacheip, Path resolvConf) {
+        return new RemoteRun(root, dnscacheip, resolvConf, new IdleSessions());
     }
 
     /**
@@ -93,7 +113,7 @@ public final class RemoteRun {
             return v;
         }
         Delivery d = new Delivery(controls, new DnsClient(controls.dnsServers(), DNS_TIMEOUT_MILLIS), tcpto,
-            Ipme::addresses, random, now, pid, SmtpRoutes.SMTP_PORT);
+            Ipme::addresses, random, now, pid, SmtpRoutes.SMTP_PORT, sessions);
         return d.run(argv.get(0), argv.get(1), argv.subList(2, argv.size()), message, out);
     }
 }

@@ -26,14 +26,23 @@ import javax.net.ssl.SSLSession;
  * {@link Verdict#nextMx}. QUIT is sent before the report and its answer is not awaited; unlike qmail, a
  * failure to send QUIT does not turn the verdict into "connection died". After the handshake every
  * message report ends with a line {@code TLS: PROTOCOL CIPHER, certificate ...}.
+ * <p>
+ * The dialogue is in two parts, {@link #open} and {@link #transaction}, so that qmail-rspawn can keep a
+ * session whose message was accepted and run the next message's transaction on it
+ * ({@link IdleSessions}); {@link #run} is the two with QUIT, one message per connection.
  */
-final class Smtp {
+final class Smtp implements AutoCloseable {
     private final SmtpConnection conn;
     private final SmtpReply reply;
     private final String partner;
+    private final long opened = System.nanoTime();
     private final List<String> secrets = new ArrayList<>();
     private boolean critical;
     private String tlsNote = "";
+    private Extensions ext; // set by open
+    private boolean broken; // an I/O error or a timeout: nothing more is sent
+    private boolean stale; // the last transaction found the connection gone before MAIL was answered
+    private boolean reusable; // the last transaction ended with the message accepted, cleanly
 
     Smtp(SmtpConnection conn, String partner) {
         this.conn = conn;
@@ -41,8 +50,23 @@ final class Smtp {
         this.partner = partner;
     }
 
-    /** Runs the dialogue; recipient reports go to {@code out}; the message report is returned. */
+    /**
+     * The whole dialogue on one connection, as qmail-remote has it: {@link #open}, one
+     * {@link #transaction}, QUIT. Recipient reports go to {@code out}; the message report is returned.
+     */
     Verdict run(Plan plan, Target target, int port, Reports out) throws Blast.MessageProblem {
+        Verdict v = open(plan, target, port);
+        if (v != null) return v;
+        v = transaction(plan, out);
+        quit();
+        return v;
+    }
+
+    /**
+     * Greeting, EHLO, STARTTLS and AUTH as the plan asks: null when the session is ready for
+     * {@link #transaction}s, else the verdict, with QUIT sent.
+     */
+    Verdict open(Plan plan, Target target, int port) {
         TlsDestinations.Rule rule = plan.tls();
         try {
             if (rule.smtps()) {
@@ -76,18 +100,43 @@ final class Smtp {
                 Verdict v = auth(plan.auth(), ext);
                 if (v != null) return v;
             }
+            this.ext = ext;
+            return null;
+        } catch (IOException e) {
+            return dropped();
+        }
+    }
+
+    /**
+     * One message on a session that {@link #open} made ready (or that an earlier transaction left
+     * ready): MAIL, one RCPT per recipient, DATA, the message, the final reply. Recipient reports go
+     * to {@code out}; the message report is returned. No QUIT: the caller ends the session
+     * ({@link #quit}) or keeps it for the next message ({@link #reusable}).
+     */
+    Verdict transaction(Plan plan, Reports out) throws Blast.MessageProblem {
+        stale = false;
+        reusable = false;
+        try {
             if (plan.utf8Envelope() && !ext.smtpUtf8()) {
-                return quit('D', "Connected to ", " but it does not offer SMTPUTF8: non-ASCII addresses not permitted for that sender/recipient. (#5.6.7)");
+                return verdict('D', "Connected to ", " but it does not offer SMTPUTF8: non-ASCII addresses not permitted for that sender/recipient. (#5.6.7)");
             }
             if (plan.utf8Header() && !ext.smtpUtf8()) {
-                return quit('D', "Connected to ", " but it does not offer SMTPUTF8: UTF-8 header message cannot be transferred to one or more recipients, so the message must be rejected. (#5.6.9)");
+                return verdict('D', "Connected to ", " but it does not offer SMTPUTF8: UTF-8 header message cannot be transferred to one or more recipients, so the message must be rejected. (#5.6.9)");
             }
             boolean utf8 = (plan.utf8Envelope() || plan.utf8Header()) && ext.smtpUtf8();
-            send("MAIL FROM:<" + plan.sender() + ">" + (plan.eightBit() && ext.eightBitMime() ? " BODY=8BITMIME" : "")
-                + (utf8 ? " SMTPUTF8" : "") + "\r\n");
-            int code = reply.next();
-            if (code >= 500) return quit('D', "Connected to ", " but sender was rejected");
-            if (temporary(code)) return quit('Z', "Connected to ", " but sender was rejected");
+            int code;
+            try {
+                send("MAIL FROM:<" + plan.sender() + ">" + (plan.eightBit() && ext.eightBitMime() ? " BODY=8BITMIME" : "")
+                    + (utf8 ? " SMTPUTF8" : "") + "\r\n");
+                code = reply.next();
+            } catch (IOException e) {
+                stale = true;
+                throw e;
+            }
+            // 421: the server is closing the session (an idle one, typically) and has taken nothing
+            if (code == 421) stale = true;
+            if (code >= 500) return verdict('D', "Connected to ", " but sender was rejected");
+            if (temporary(code)) return verdict('Z', "Connected to ", " but sender was rejected");
             boolean any = false;
             for (String r : plan.recipients()) {
                 send("RCPT TO:<" + r + ">\r\n");
@@ -101,22 +150,63 @@ final class Smtp {
                     any = true;
                 }
             }
-            if (!any) return quit('D', "Giving up on ", "");
+            if (!any) return verdict('D', "Giving up on ", "");
             send("DATA\r\n");
             code = reply.next();
-            if (code >= 500) return quit('D', "", " failed on DATA command");
-            if (temporary(code)) return quit('Z', "", " failed on DATA command");
+            if (code >= 500) return verdict('D', "", " failed on DATA command");
+            if (temporary(code)) return verdict('Z', "", " failed on DATA command");
             Blast.send(plan.message(), conn);
             critical = true;
             Blast.end(conn);
             code = reply.next();
             critical = false;
-            if (code >= 500) return quit('D', "", " failed after I sent the message");
-            if (temporary(code)) return quit('Z', "", " failed after I sent the message");
-            return quit('K', "", " accepted message");
+            if (code >= 500) return verdict('D', "", " failed after I sent the message");
+            if (temporary(code)) return verdict('Z', "", " failed after I sent the message");
+            // Anything more from the server now would be taken as the next command's reply.
+            reusable = !reply.buffered();
+            return verdict('K', "", " accepted message");
         } catch (IOException e) {
             return dropped();
         }
+    }
+
+    /**
+     * The last transaction found the connection gone (closed, or 421) before the server answered MAIL:
+     * nothing of the message was taken and no recipient was reported, so it may be tried again on a
+     * new connection. Only a kept session can be stale: a new one was answering a moment before.
+     */
+    boolean stale() {
+        return stale;
+    }
+
+    /** The last transaction ended with the message accepted and nothing left unread: the session can take another. */
+    boolean reusable() {
+        return reusable && !broken;
+    }
+
+    /** Whether the session may still be idle and usable: no byte (nor end of stream) has come since. */
+    boolean quiet() {
+        return !broken && !reply.buffered() && conn.quiet();
+    }
+
+    /** Milliseconds since the connection was made. */
+    long ageMillis() {
+        return (System.nanoTime() - opened) / 1_000_000;
+    }
+
+    /** Sends QUIT and does not wait for its answer; nothing on a broken connection. */
+    void quit() {
+        if (broken) return;
+        try {
+            send("QUIT\r\n");
+        } catch (IOException e) {
+            // the verdict stands; see the class comment
+        }
+    }
+
+    @Override
+    public void close() {
+        conn.close();
     }
 
     /** EHLO, and HELO if EHLO is not answered 250 ({@code fallback}); null if the name was refused. */
@@ -224,12 +314,13 @@ final class Smtp {
         return t.isEmpty() ? "" : "Remote host said: " + t;
     }
 
+    /** QUIT, then the verdict: for the failures that end a session while it is being opened. */
     private Verdict quit(char letter, String prepend, String append) {
-        try {
-            send("QUIT\r\n");
-        } catch (IOException e) {
-            // the verdict stands; see the class comment
-        }
+        quit();
+        return verdict(letter, prepend, append);
+    }
+
+    private Verdict verdict(char letter, String prepend, String append) {
         // a text that ends with its code "(#x.y.z)" has its full stop before the code already
         boolean coded = append.endsWith(")") && append.lastIndexOf("(#") >= 0 && append.lastIndexOf("(#") == append.lastIndexOf('(');
         String end = coded ? "\n" : ".\n";
@@ -237,6 +328,7 @@ final class Smtp {
     }
 
     private Verdict dropped() {
+        broken = true;
         return Verdict.temporary("Connected to " + partner + " but connection died. "
             + (critical ? "Possible duplicate! " : "") + "(#4.4.2)\n" + tlsNote);
     }

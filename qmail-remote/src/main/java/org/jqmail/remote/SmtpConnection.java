@@ -137,6 +137,25 @@ final class SmtpConnection implements AutoCloseable {
         }
     }
 
+    /**
+     * Nothing to read, not even the end of the stream, without waiting: a server that has closed an
+     * idle session, or said 421 before closing it, is not quiet. With TLS a closed session may still
+     * look quiet; its next transaction then finds it gone before MAIL is answered ({@link Smtp#stale}).
+     */
+    boolean quiet() {
+        try {
+            SelectionKey key = channel.register(selector, SelectionKey.OP_READ);
+            try {
+                return selector.selectNow() == 0;
+            } finally {
+                selector.selectedKeys().clear();
+                key.interestOps(0);
+            }
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     InetAddress remote() throws IOException {
         return ((InetSocketAddress) channel.getRemoteAddress()).getAddress();
     }

@@ -25,6 +25,8 @@ final class FakeSmtp implements AutoCloseable {
     static final String STALL = "<stall>";
 
     final List<String> commands = Collections.synchronizedList(new ArrayList<>());
+    /** Connections accepted so far. */
+    final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
     volatile byte[] data;
     volatile InetAddress peer;
     /** If set, a 220 answer to STARTTLS is followed by the server side of a TLS handshake with it. */
@@ -70,6 +72,7 @@ final class FakeSmtp implements AutoCloseable {
         while (!closed) {
             try (Socket s = server.accept()) {
                 s.setSoTimeout(20_000);
+                connections.incrementAndGet();
                 peer = s.getInetAddress();
                 session(s, greeting, script);
             } catch (IOException e) {

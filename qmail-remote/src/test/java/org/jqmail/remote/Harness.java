@@ -27,6 +27,9 @@ final class Harness {
     InetAddress outgoingIp;
     Set<InetAddress> me = Set.of(LOOP1);
     List<String> tlsDestinations = List.of();
+    /** Kept sessions, as qmail-rspawn has them; null: one connection per delivery, as qmail-remote. */
+    IdleSessions sessions;
+    long timeoutReuse = Controls.DEFAULT_TIMEOUT_REUSE;
     final Path root;
 
     Harness(Path dir) throws IOException {
@@ -46,9 +49,10 @@ final class Harness {
 
     String run(String host, String sender, List<String> recips, byte[] message) {
         Controls c = new Controls("helo.example.net", new SmtpRoutes(routes), timeoutConnect, timeoutRemote, outgoingIp,
-            dnsServers, new TlsDestinations(tlsDestinations), root);
+            dnsServers, new TlsDestinations(tlsDestinations), root, timeoutReuse);
         Dns d = dns != null ? dns : new DnsClient(dnsServers, 500);
-        Delivery delivery = new Delivery(c, d, new LockedTcpto(new TcptoTable(tcptoFile)), () -> me, new Random(1), 1_000_000, 4242, port);
+        Delivery delivery = new Delivery(c, d, new LockedTcpto(new TcptoTable(tcptoFile)), () -> me, new Random(1), 1_000_000, 4242, port,
+            sessions);
         Reports out = new Reports();
         Verdict v = delivery.run(host, sender, recips, new ByteArrayInputStream(message), out);
         out.message(v.letter(), v.text());

@@ -48,7 +48,7 @@ public final class Main {
             SpawnLoop.Worker worker = qr != null && !qr.isEmpty()
                 ? new RemoteDelivery(spawner, qr.getBytes(StandardCharsets.ISO_8859_1), env)
                 : new RemoteWorker(new ControlFile(root.resolve("control")),
-                    new InProcessDelivery(new RemoteRun(root, System.getenv("DNSCACHEIP"))),
+                    new InProcessDelivery(RemoteRun.keepingSessions(root, System.getenv("DNSCACHEIP"))),
                     program -> new RemoteDelivery(spawner, program, env));
             loop = new SpawnLoop(spawner, queue.queue().resolve("mess"), uidq, worker,
                 new FileOutputStream(FileDescriptor.out));

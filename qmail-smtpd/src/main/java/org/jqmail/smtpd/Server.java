@@ -189,31 +189,36 @@ public final class Server implements AutoCloseable {
 
     private void serveOne(Accepted a) {
         active.incrementAndGet();
-        status();
+        // A connection's log lines of one moment go out in one write: its start (status, pid, ok) and
+        // its end (end, status), two wake-ups of the logger per connection instead of five.
+        StringBuilder lines = new StringBuilder();
+        status(lines);
         Thread self = Thread.currentThread();
         String idle = self.getName();
         self.setName("smtpd-" + a.serial()); // the log's connection number, for jstack and top -H
         try {
-            handle(a.socket(), a.serial());
+            handle(a.socket(), a.serial(), lines);
         } catch (RuntimeException | Error e) {
             // a bug in one session must not take the thread, and with it the server's accepting, away
-            log.println("qmail-smtpd-server: warning: session " + a.serial() + " failed: " + Ascii.printable(String.valueOf(e)));
+            say(lines, "qmail-smtpd-server: warning: session " + a.serial() + " failed: " + Ascii.printable(String.valueOf(e)));
         } finally {
             self.setName(idle);
             closeQuietly(a.socket());
             active.decrementAndGet();
             slots.release();
-            status();
+            status(lines);
+            flush(lines);
         }
     }
 
-    private void handle(Socket s, long n) {
+    /** Serves one connection; its log lines go to {@code lines}, written before the session and after it. */
+    private void handle(Socket s, long n, StringBuilder lines) {
         InetSocketAddress local = (InetSocketAddress) s.getLocalSocketAddress();
         InetSocketAddress remote = (InetSocketAddress) s.getRemoteSocketAddress();
         if (local == null || remote == null) return; // closed already
         Map<String, String> env = TcpEnviron.of(base, local, remote, args.localName());
         String remoteIp = env.get("TCPREMOTEIP");
-        if (args.verbosity() >= 2) log.println("qmail-smtpd-server: pid " + n + " from " + remoteIp);
+        if (args.verbosity() >= 2) say(lines, "qmail-smtpd-server: pid " + n + " from " + remoteIp);
         boolean deny = false;
         if (args.rules() != null) {
             TcpRules.Rule rule;
@@ -221,10 +226,10 @@ public final class Server implements AutoCloseable {
                 rule = TcpRules.lookup(args.rules(), remoteIp);
             } catch (NoSuchFileException e) {
                 rule = args.allowNoRules() ? TcpRules.Rule.ALLOW : null;
-                if (rule == null) log.println("qmail-smtpd-server: warning: dropping connection, unable to read " + args.rules() + ": no such file");
+                if (rule == null) say(lines, "qmail-smtpd-server: warning: dropping connection, unable to read " + args.rules() + ": no such file");
             } catch (IOException e) {
                 rule = null;
-                log.println("qmail-smtpd-server: warning: dropping connection, unable to read " + args.rules() + ": "
+                say(lines, "qmail-smtpd-server: warning: dropping connection, unable to read " + args.rules() + ": "
                     + Ascii.printable(String.valueOf(e.getMessage())));
             }
             if (rule == null) return;
@@ -232,11 +237,12 @@ public final class Server implements AutoCloseable {
             deny = rule.deny();
         }
         if (args.verbosity() >= 2) {
-            log.println("qmail-smtpd-server: " + (deny ? "deny" : "ok") + " " + n + " "
+            say(lines, "qmail-smtpd-server: " + (deny ? "deny" : "ok") + " " + n + " "
                 + (args.localName() == null ? "" : safe(args.localName())) + ":" + safe(env.get("TCPLOCALIP")) + ":" + local.getPort()
                 + " :" + safe(remoteIp) + "::" + remote.getPort());
         }
         if (deny) return;
+        flush(lines); // the session may take long: its start is logged now
         int code;
         try {
             OutputStream out = s.getOutputStream();
@@ -244,7 +250,7 @@ public final class Server implements AutoCloseable {
         } catch (IOException e) {
             code = 1;
         }
-        if (args.verbosity() >= 2) log.println("qmail-smtpd-server: end " + n + " status " + (code << 8));
+        if (args.verbosity() >= 2) say(lines, "qmail-smtpd-server: end " + n + " status " + (code << 8));
     }
 
     /** timeoutsmtpd passed: as Main, a 451 after a read that timed out, bounded by a few seconds, then the end. */
@@ -279,6 +285,22 @@ public final class Server implements AutoCloseable {
 
     private void status() {
         if (args.verbosity() >= 2) log.println("qmail-smtpd-server: status: " + active.get() + "/" + args.limit());
+    }
+
+    private void status(StringBuilder lines) {
+        if (args.verbosity() >= 2) say(lines, "qmail-smtpd-server: status: " + active.get() + "/" + args.limit());
+    }
+
+    private static void say(StringBuilder lines, String line) {
+        lines.append(line).append('\n');
+    }
+
+    /** Writes the lines gathered so far in one write, and forgets them. */
+    private void flush(StringBuilder lines) {
+        if (lines.isEmpty()) return;
+        log.print(lines);
+        log.flush();
+        lines.setLength(0);
     }
 
     private static void pause() {

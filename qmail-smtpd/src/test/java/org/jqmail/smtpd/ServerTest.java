@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,8 @@ class ServerTest {
     private Path root;
     private Path rules;
     private final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
+    /** Each write the log's PrintStream makes: one per log line unless lines are written together. */
+    private final List<String> logWrites = java.util.Collections.synchronizedList(new ArrayList<>());
     private Server server;
     private Thread acceptor;
     private String oldRoot;
@@ -92,7 +95,21 @@ class ServerTest {
         String[] all = Stream.concat(Stream.of(args), Stream.of("127.0.0.1", "0")).toArray(String[]::new);
         // the process environment of a server started by its run script: nothing of a client's
         Map<String, String> base = Map.of("PATH", "/usr/bin:/bin", "QMAILQUEUE", tmp.resolve("qq1").toString());
-        server = Server.bind(ServerArgs.parse(all), base, new PrintStream(logBytes, true, StandardCharsets.US_ASCII));
+        OutputStream counted = new OutputStream() {
+            @Override
+            public void write(int b) {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                synchronized (logBytes) {
+                    logBytes.write(b, off, len);
+                }
+                logWrites.add(new String(b, off, len, StandardCharsets.US_ASCII));
+            }
+        };
+        server = Server.bind(ServerArgs.parse(all), base, new PrintStream(counted, true, StandardCharsets.US_ASCII));
         acceptor = Thread.ofPlatform().start(server::serve);
     }
 
@@ -223,6 +240,24 @@ class ServerTest {
         assertTrue(log.matches("(?s)qmail-smtpd-server: status: 0/40\n.*qmail-smtpd-server: pid 1 from 127\\.0\\.0\\.3\n"
             + ".*qmail-smtpd-server: deny 1 :127\\.0\\.0\\.1:\\d+ :127\\.0\\.0\\.3::\\d+\n.*"
             + "qmail-smtpd-server: ok 2 :127\\.0\\.0\\.1:\\d+ :127\\.0\\.0\\.1::\\d+\n.*qmail-smtpd-server: end 2 status 0\n.*"), log);
+    }
+
+    @Test
+    void aConnectionsStartAndItsEndAreLoggedInOneWriteEach() throws Exception {
+        start("-v", "-x", rules.toString());
+        waitFor(() -> !logWrites.isEmpty()); // serve()'s first status line
+        logWrites.clear();
+        try (Client ok = new Client("127.0.0.1")) {
+            assertEquals("220 mx.example ESMTP", ok.line());
+            assertEquals("221 mx.example", ok.say("QUIT"));
+        }
+        waitFor(() -> server.active() == 0 && logWrites.size() >= 2);
+        assertEquals(2, logWrites.size(), logWrites.toString());
+        assertTrue(logWrites.get(0).matches("qmail-smtpd-server: status: 1/40\n"
+            + "qmail-smtpd-server: pid \\d+ from 127\\.0\\.0\\.1\n"
+            + "qmail-smtpd-server: ok \\d+ :127\\.0\\.0\\.1:\\d+ :127\\.0\\.0\\.1::\\d+\n"), logWrites.get(0));
+        assertTrue(logWrites.get(1).matches("qmail-smtpd-server: end \\d+ status 0\nqmail-smtpd-server: status: 0/40\n"),
+            logWrites.get(1));
     }
 
     @Test

@@ -16,7 +16,10 @@
 # for hours under load; with 32 MB the old generation starts at 16 MB and grows only for live data.
 # C1 only for the daemons too: C2's compilations cost more on two cores than its code gains back
 # (measured, docs/DECISIONS.md "The daemons run C1 only").
-SHORT_FLAGS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmn8m -XX:-UsePerfData -Xlog:aot=off -Xlog:cds=off"
+# useNativeAccessorOnly (one-message programs): core reflection's first call spins method-handle
+# classes at run time (JEP 416), which no AOT cache holds; the JDK's SecureRandom lookup, which every
+# Unix-domain socket's first use runs, took 10 ms with them and 7 without (measured, docs/DECISIONS.md).
+SHORT_FLAGS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmn8m -XX:-UsePerfData -Xlog:aot=off -Xlog:cds=off -Djdk.reflect.useNativeAccessorOnly=true"
 DAEMON_FLAGS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms32m -Xmn16m -XX:-UsePerfData -Xlog:aot=off -Xlog:cds=off"
 # jnr-posix (long-running programs) uses sun.misc.Unsafe; FFM (qmail-queue's client) needs native access.
 NATIVE_FLAGS="--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED"

@@ -82,7 +82,7 @@ final class ShowCtl {
         "envnoathost", "helohost", "idhost", "localiphost", "locals", "me", "morercpthosts", "morercpthosts.cdb",
         "percenthack", "plusdomain", "qmqpservers", "queuelifetime", "rcpthosts", "smtpgreeting", "smtproutes",
         "timeoutconnect", "timeoutremote", "timeoutsmtpd", "virtualdomains",
-        "defaultdelivery", "dnsip", "outgoingip", "localworkers", "qmailremote", "timeoutlocal");
+        "defaultdelivery", "dnsip", "outgoingip", "localworkers", "qmailremote", "timeoutlocal", "timeoutreuse");
 
     /** The controls in qmail-showctl's order, with its words, then ours. */
     private void all() {
@@ -127,6 +127,7 @@ final class ShowCtl {
         num("localworkers", "16", "Warm qmail-local workers (one per recipient uid): at most ", "");
         str("qmailremote", false, "qmail-rspawn itself", "Remote deliveries are made by ");
         num("timeoutlocal", "86400", "Program delivery timeout is ", " seconds");
+        num("timeoutreuse", "2", "Idle SMTP client sessions are kept for reuse for ", " seconds");
     }
 
     /** do_str(): a one-line control; with {@code orMe} the default is control/me when there is one. */

@@ -37,17 +37,18 @@ import org.jqmail.common.ServingThreads;
  * Exit 100 for a bad command line, 111 when the port cannot be bound.
  */
 public final class Server implements AutoCloseable {
+    /**
+     * Session threads waiting in accept at most, beyond those serving a connection: enough for a burst
+     * of connections to find a thread ready while sessions end.
+     */
+    private static final int WAITING_THREADS = 4;
+
     private final ServerArgs args;
     private final ServerSocket listener;
     private final Map<String, String> base;
     private final PrintStream log;
     private final Semaphore slots;
     private final AtomicInteger active = new AtomicInteger();
-    /**
-     * Session threads waiting in accept at most, beyond those serving a connection: enough for a burst
-     * of connections to find a thread ready while sessions end.
-     */
-    private static final int WAITING_THREADS = 4;
     private final SetupCache setups = new SetupCache(ControlFile.ofRoot(), QmailRoot.bin(), System::currentTimeMillis);
     private final AtomicLong serial = new AtomicLong();
     private final CountDownLatch done = new CountDownLatch(1);

@@ -10,6 +10,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.CountDownLatch;
+import jdk.net.ExtendedSocketOptions;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jqmail.common.QmailRoot;
@@ -32,7 +33,8 @@ import org.jqmail.queue.client.QueuedProtocol;
  * <p>
  * At most {@link #CONNECTIONS} injections run at once, each on the platform thread that accepted its
  * connection, reused from one injection to the next ({@link ServingThreads}; they block in fsync;
- * virtual threads measured no faster, docs/qmail-queue.md); a connection beyond that is closed at once,
+ * virtual threads measured no faster, docs/qmail-queue.md), and at most half of them for one peer
+ * ({@link PeerLimits}); a connection beyond either limit is closed at once,
  * unanswered, and its client runs qmail-queue instead. Diagnostics (its start, internal bugs) go to
  * fd 2, for multilog; like qmail-queue it says nothing about ordinary failures, which are the
  * client's to report.
@@ -52,6 +54,7 @@ public final class Queued {
     private final long pid = ProcessHandle.current().pid();
     private final AtomicLong qp = new AtomicLong(FIRST_QP);
     private final Semaphore slots;
+    private final PeerLimits peers;
     private final CountDownLatch closed = new CountDownLatch(1);
     private final QueuedInjection.Daemon shared;
     private final TimeoutTimer timer = TimeoutTimer.start("qmail-queued timeouts");
@@ -68,6 +71,7 @@ public final class Queued {
     Queued(Path root, int connections) {
         this.root = root;
         this.slots = new Semaphore(connections);
+        this.peers = new PeerLimits(Math.max(1, connections / 2));
         QueueLayout queue = new QueueLayout(root.resolve("queue"));
         this.shared = new QueuedInjection.Daemon(timer, PeerInvokers.system(), TriggerPuller.start(queue.trigger()),
             new TmpfileInodes(queue));
@@ -118,6 +122,7 @@ public final class Queued {
                     try {
                         job.run();
                     } finally {
+                        if (job.peer() != null) peers.give(job.peer());
                         slots.release();
                     }
                 }
@@ -145,8 +150,30 @@ public final class Queued {
                 pause();
                 continue;
             }
-            if (slots.tryAcquire()) return new QueuedInjection(c, root, pid, qp.getAndIncrement() + 1, shared);
-            QueuedInjection.closeQuietly(c); // full: the client runs qmail-queue itself
+            if (!slots.tryAcquire()) {
+                QueuedInjection.closeQuietly(c); // full: the client runs qmail-queue itself
+                continue;
+            }
+            String peer = peerName(c);
+            if (peer != null && !peers.take(peer)) {
+                slots.release();
+                QueuedInjection.closeQuietly(c); // this peer holds its share: it runs qmail-queue itself
+                continue;
+            }
+            return new QueuedInjection(c, root, pid, qp.getAndIncrement() + 1, shared, peer);
+        }
+    }
+
+    /**
+     * The peer's user name by the kernel's word at connect (SO_PEERCRED; the JDK asks getpwuid, and
+     * gives the uid's digits for a uid without a name); null when it cannot be had, which the injection
+     * then reports (81).
+     */
+    private static String peerName(SocketChannel c) {
+        try {
+            return c.getOption(ExtendedSocketOptions.SO_PEERCRED).user().getName();
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
     }
 

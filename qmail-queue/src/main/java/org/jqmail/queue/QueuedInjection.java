@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import jdk.net.ExtendedSocketOptions;
 import org.jqmail.common.QueueExit;
 import org.jqmail.common.QueueLayout;
 import org.jqmail.common.TimeoutTimer;
@@ -34,6 +33,7 @@ final class QueuedInjection {
     private final long daemonPid;
     private final long qp;
     private final Daemon daemon;
+    private final String peer;
     private volatile boolean timedOut;
 
     /**
@@ -42,12 +42,19 @@ final class QueuedInjection {
      */
     record Daemon(TimeoutTimer timer, PeerInvokers invokers, TriggerPuller trigger, TmpfileInodes inodes) {}
 
-    QueuedInjection(SocketChannel channel, Path root, long daemonPid, long qp, Daemon daemon) {
+    /** @param peer the peer's user name by SO_PEERCRED, or null if it could not be had (then 81) */
+    QueuedInjection(SocketChannel channel, Path root, long daemonPid, long qp, Daemon daemon, String peer) {
+        this.peer = peer;
         this.channel = channel;
         this.root = root;
         this.daemonPid = daemonPid;
         this.qp = qp;
         this.daemon = daemon;
+    }
+
+    /** The peer's user name, as given at construction. */
+    String peer() {
+        return peer;
     }
 
     long qp() {
@@ -83,7 +90,8 @@ final class QueuedInjection {
         QueueLayout queue = new QueueLayout(root.resolve("queue"));
         if (!Files.isDirectory(queue.queue())) throw new QueueFailure(QueueExit.QUEUE_DIR, "no directory " + queue.queue());
         // Who connected, by the kernel's word (SO_PEERCRED), not the client's.
-        Invoker invoker = daemon.invokers().of(channel.getOption(ExtendedSocketOptions.SO_PEERCRED).user().getName());
+        if (peer == null) throw new IOException("no peer credentials");
+        Invoker invoker = daemon.invokers().of(peer);
         InputStream in = new BufferedInputStream(Channels.newInputStream(channel), 64 * 1024);
         FramedMessage message = new FramedMessage(in);
         new Injection(queue, daemonPid + "." + qp, qp, start, invoker, daemon.inodes()).inject(message, in);

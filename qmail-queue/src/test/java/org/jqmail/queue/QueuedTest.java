@@ -275,6 +275,31 @@ class QueuedTest {
     }
 
     @Test
+    void aPeerHoldsAtMostHalfTheConnections() throws Exception {
+        fakeQmailQueue(0);
+        try (QueuedServer d = new QueuedServer(q.root, 4)) {
+            RawQueuedClient first = new RawQueuedClient(d.socket);
+            try (RawQueuedClient second = new RawQueuedClient(d.socket)) {
+                assertTrue(first.qp() > Queued.FIRST_QP);
+                assertTrue(second.qp() > Queued.FIRST_QP);
+                // two places are free, but this uid holds its two: its next message takes the slow path
+                QueueResult r = QueueClient.submit("m\n".getBytes(StandardCharsets.US_ASCII), ENV);
+                assertEquals(0, r.exitCode());
+                assertTrue(r.pid() < Queued.FIRST_QP, "the child's pid: " + r.pid());
+                first.close();
+                // one given back: the daemon takes the next one (its end is counted after its answer)
+                for (int i = 0; i < 200; i++) {
+                    r = QueueClient.submit("m\n".getBytes(StandardCharsets.US_ASCII), ENV);
+                    if (r.pid() > Queued.FIRST_QP) break;
+                    Thread.sleep(25);
+                }
+                assertEquals(0, r.exitCode());
+                assertTrue(r.pid() > Queued.FIRST_QP, "qmail-queued's qp: " + r.pid());
+            }
+        }
+    }
+
+    @Test
     void thePeersUidComesFromItsNameOrDigits() throws Exception {
         Path passwd = tmp.resolve("passwd");
         Files.writeString(passwd, "root:x:0:0::/root:/bin/sh\nqmaild:x:7791:2108::/var/qmail:/bin/true\n"

@@ -50,11 +50,6 @@ public final class ServingThreads<C> {
         return addAcceptor();
     }
 
-    /** Threads waiting for a connection now. */
-    public int waiting() {
-        return waiting.get();
-    }
-
     private boolean addAcceptor() {
         waiting.incrementAndGet();
         try {

@@ -111,14 +111,7 @@ final class Delivery {
                 // taken nothing and reported nothing, so a new connection takes its place.
                 if (plan == null) plan = plan(message, from, rcpts, tls, route, utf8);
                 for (Smtp kept; (kept = sessions.take(key)) != null; ) {
-                    Verdict v;
-                    try {
-                        v = kept.transaction(plan, out);
-                    } catch (Blast.MessageProblem | RuntimeException | Error e) {
-                        kept.close();
-                        throw e;
-                    }
-                    finish(kept, key, v);
+                    Verdict v = transact(kept, key, plan, out);
                     if (!kept.stale()) return v;
                 }
             }
@@ -134,18 +127,19 @@ final class Delivery {
             }
             if (v4 != null) tcpto.record(v4, false, now);
             Smtp smtp = new Smtp(conn, IpLiteral.format(t.address()));
+            Verdict v;
             try {
                 if (plan == null) plan = plan(message, from, rcpts, tls, route, utf8);
-                Verdict v = smtp.open(plan, t, port);
-                if (v == null) return finish(smtp, key, smtp.transaction(plan, out));
-                smtp.close();
-                // A TLS failure is the server's: the next exchanger may do better (the message is untouched).
-                if (!v.tryNextMx()) return v;
-                lastTls = v;
+                v = smtp.open(plan, t, port);
             } catch (Blast.MessageProblem | RuntimeException | Error e) {
                 smtp.close();
                 throw e;
             }
+            if (v == null) return transact(smtp, key, plan, out);
+            smtp.close();
+            // A TLS failure is the server's: the next exchanger may do better (the message is untouched).
+            if (!v.tryNextMx()) return v;
+            lastTls = v;
         }
         if (lastTls != null) return lastTls;
         throw Verdict.noConnection();
@@ -159,10 +153,18 @@ final class Delivery {
     }
 
     /**
-     * After a transaction: a session that took its message cleanly is kept for the next delivery
-     * (when this process keeps sessions), any other gets QUIT, as qmail-remote sends it, and is closed.
+     * One message on a ready session, then its end: a session that took its message cleanly is kept
+     * for the next delivery (when this process keeps sessions), any other gets QUIT, as qmail-remote
+     * sends it, and is closed (at once if the transaction throws).
      */
-    private Verdict finish(Smtp smtp, IdleSessions.Key key, Verdict v) {
+    private Verdict transact(Smtp smtp, IdleSessions.Key key, Plan plan, Reports out) throws Blast.MessageProblem {
+        Verdict v;
+        try {
+            v = smtp.transaction(plan, out);
+        } catch (Blast.MessageProblem | RuntimeException | Error e) {
+            smtp.close();
+            throw e;
+        }
         if (sessions != null && smtp.reusable()) {
             sessions.keep(key, smtp, controls.timeoutReuse() * 1000);
         } else {

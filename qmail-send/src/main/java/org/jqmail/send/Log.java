@@ -2,6 +2,7 @@ package org.jqmail.send;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Arrays;
 
 /**
  * qmail-send's log (qmail-log(5), qsutil.c), written to fd 0 one line at a time, with no time stamp: the
@@ -95,7 +96,7 @@ final class Log {
     synchronized void line(String text) {
         int n = text.length();
         if (length + n + 1 > pending.length) {
-            pending = java.util.Arrays.copyOf(pending, Math.max(2 * pending.length, length + n + 1));
+            pending = Arrays.copyOf(pending, Math.max(2 * pending.length, length + n + 1));
         }
         for (int i = 0; i < n; i++) pending[length + i] = (byte) text.charAt(i); // ISO-8859-1: one byte per char
         pending[length + n] = '\n';

@@ -25,9 +25,9 @@ import org.jqmail.common.ServingThreads;
  * <pre>
  *   qmail-smtpd-server [ -1qQvHRX ] [ -c limit ] [ -x rules.cdb ] [ -b backlog ] [ -l localname ] host port
  * </pre>
- * It binds host:port, gives up its capabilities, and serves each connection in the thread that accepted
- * it ({@link ServingThreads}: reused from one connection to the next) with the same {@link Connection} a tcpserver-started
- * qmail-smtpd runs, in the environment tcpserver would have given it ({@link TcpEnviron}, then the
+ * It binds host:port, gives up its capabilities, and serves each connection in the thread that
+ * accepted it ({@link ServingThreads}: reused from one connection to the next) with the same
+ * {@link Connection} a tcpserver-started qmail-smtpd runs, in the environment tcpserver would have given it ({@link TcpEnviron}, then the
  * rules of -x, {@link TcpRules}), with the controls read once for as long as none of them changes
  * ({@link SetupCache}). Like tcpserver, it does not accept a connection while {@code limit} are being
  * served (the kernel's backlog holds the rest), reads the rules cdb anew for every connection, logs
@@ -140,7 +140,9 @@ public final class Server implements AutoCloseable {
      * ({@link ServingThreads}), as many at once as the limit.
      */
     void serve() {
-        status();
+        StringBuilder first = new StringBuilder();
+        status(first);
+        flush(first);
         ServingThreads<Accepted> serving = new ServingThreads<>("smtpd", WAITING_THREADS,
             new ServingThreads.Acceptor<Accepted>() {
                 @Override
@@ -282,10 +284,6 @@ public final class Server implements AutoCloseable {
             b.append(c < 33 || c > 126 || c == '%' || c == ':' ? '?' : c);
         }
         return b.toString();
-    }
-
-    private void status() {
-        if (args.verbosity() >= 2) log.println("qmail-smtpd-server: status: " + active.get() + "/" + args.limit());
     }
 
     private void status(StringBuilder lines) {

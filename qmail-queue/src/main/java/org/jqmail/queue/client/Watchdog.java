@@ -10,9 +10,14 @@ import org.jqmail.common.TimeoutTimer;
  * and closing it is what wakes a thread blocked in it (AsynchronousCloseException). Armed and disarmed
  * around each wait. One timer thread for the whole process, made at the first use: qmail-smtpd-server
  * queues every message through here, and a thread per injection cost a clone(2) and the JVM's thread
- * set-up each time; arming and disarming wake no thread ({@link TimeoutTimer}). No lambdas (each costs a bootstrap at start-up, paid by one-message programs).
+ * set-up each time; arming and disarming wake no thread, and the thread starts only at the first
+ * arming ({@link TimeoutTimer}). No lambdas (each costs a bootstrap at start-up, paid by one-message
+ * programs).
  */
 final class Watchdog {
+    /** The one timer of the process; its thread, a daemon, never keeps a program alive. */
+    private static final TimeoutTimer TIMER = TimeoutTimer.start("qmail-queued client watchdog");
+
     private final Channel channel;
     private TimeoutTimer.Timeout pending; // guarded by this
     private boolean stopped; // guarded by this
@@ -27,7 +32,7 @@ final class Watchdog {
     synchronized void arm(long millis) {
         if (stopped) return;
         cancel();
-        pending = Timer.INSTANCE.arm(millis, TimeUnit.MILLISECONDS, new Expiry(++armings));
+        pending = TIMER.arm(millis, TimeUnit.MILLISECONDS, new Expiry(++armings));
     }
 
     synchronized void disarm() {
@@ -73,8 +78,4 @@ final class Watchdog {
         }
     }
 
-    /** The one timer thread, a daemon: it never keeps a program alive. */
-    private static final class Timer {
-        static final TimeoutTimer INSTANCE = TimeoutTimer.start("qmail-queued client watchdog");
-    }
 }

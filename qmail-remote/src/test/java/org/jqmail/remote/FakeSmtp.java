@@ -33,6 +33,11 @@ final class FakeSmtp implements AutoCloseable {
     volatile javax.net.ssl.SSLContext tls;
     /** With {@link #tls}: TLS from the first byte (SMTPS). */
     volatile boolean smtps;
+    /**
+     * A strict PIPELINING check: from MAIL on, replies are held back until DATA has been read, then
+     * sent together. A client that waits for MAIL's reply before sending RCPT waits for ever.
+     */
+    volatile boolean holdUntilData;
     /** The SNI names the last TLS client asked for, and its protocol. */
     volatile List<String> sni = List.of();
     volatile String tlsProtocol;
@@ -90,12 +95,20 @@ final class FakeSmtp implements AutoCloseable {
             out = t.getOutputStream();
         }
         if (!say(out, greeting)) return;
+        StringBuilder held = new StringBuilder();
         for (;;) {
             String line = readLine(in);
             if (line == null) return;
             commands.add(line);
             String reply = script.apply(line);
-            if (!say(out, reply)) return;
+            if (holdUntilData && (held.length() > 0 || line.toUpperCase().startsWith("MAIL"))
+                && !line.equalsIgnoreCase("DATA")) {
+                held.append(reply);
+                continue;
+            }
+            String all = held + reply;
+            held.setLength(0);
+            if (!say(out, all)) return;
             if (line.equalsIgnoreCase("STARTTLS") && reply.startsWith("220") && tls != null) {
                 Socket t = upgrade(s);
                 in = t.getInputStream();

@@ -57,6 +57,69 @@ class SmtpDialogueTest {
         }
     }
 
+    /** The happy script with PIPELINING in the EHLO reply, and {@code verb} answered by {@code reply}. */
+    private static Function<String, String> pipelining(String verb, String reply) {
+        Function<String, String> f = failing(verb, reply);
+        return cmd -> cmd.startsWith("EHLO") ? "250-fake\r\n250-8BITMIME\r\n250 PIPELINING\r\n" : f.apply(cmd);
+    }
+
+    private String deliverPipelined(Function<String, String> script, List<String> rcpts) throws Exception {
+        try (FakeSmtp s = new FakeSmtp(Harness.LOOP1, "220 fake ESMTP\r\n", script)) {
+            s.holdUntilData = true; // a client that does not pipeline would wait for MAIL's reply for ever
+            h.timeoutRemote = 2;
+            h.routes = List.of("example.com:127.0.0.1:" + s.port());
+            return h.run("example.com", "alice@example.net", rcpts, "Subject: x\n\nhi\n");
+        }
+    }
+
+    @Test
+    void pipeliningSendsMailRcptsAndDataAtOnceAndReportsTheSame() throws Exception {
+        List<String> rcpts = List.of("bad@example.com", "later@example.com", "good@example.com");
+        Function<Function<String, String>, Function<String, String>> withRecipients = ok -> cmd -> cmd.contains("<bad@")
+            ? "550 no such user\r\n" : cmd.contains("<later@") ? "452 full\r\n" : ok.apply(cmd);
+        String pipelined = deliverPipelined(withRecipients.apply(pipelining("none", "")), rcpts);
+        assertEquals("h127.0.0.1 does not like recipient.\nRemote host said: 550 no such user\n|"
+            + "s127.0.0.1 does not like recipient.\nRemote host said: 452 full\n|"
+            + "r|K127.0.0.1 accepted message.\nRemote host said: 250 ok 123 qp 456\n|", pipelined);
+        assertEquals(pipelined, deliver("220 x\r\n", withRecipients.apply(FakeSmtp.happy()), rcpts));
+    }
+
+    @Test
+    void pipelinedFailuresReportAsOneAtATime() throws Exception {
+        List<String> one = List.of("joe@example.com");
+        for (String[] c : new String[][] {{"MAIL", "553 no\r\n"}, {"MAIL", "451 later\r\n"}, {"RCPT", "550 no\r\n"},
+            {"DATA", "554 no data\r\n"}, {"DATA", "451 no data\r\n"}, {".", "554 spam\r\n"}}) {
+            assertEquals(deliver(failing(c[0], c[1])), deliverPipelined(pipelining(c[0], c[1]), one), c[0] + " " + c[1]);
+        }
+    }
+
+    @Test
+    void noRecipientButDataAcceptedGetsALoneDot() throws Exception {
+        try (FakeSmtp s = new FakeSmtp(Harness.LOOP1, "220 x\r\n", pipelining("RCPT", "550 no\r\n"))) {
+            h.routes = List.of("example.com:127.0.0.1:" + s.port());
+            assertEquals("h127.0.0.1 does not like recipient.\nRemote host said: 550 no\n|DGiving up on 127.0.0.1.\n|",
+                h.run("example.com", "a@b", List.of("joe@example.com"), "hi\n"));
+            for (int i = 0; i < 500 && s.commands.size() < 6; i++) Thread.sleep(10);
+            // the 354 (which a server should not give here) is followed by an empty message, not by QUIT as data
+            assertEquals(List.of("EHLO helo.example.net", "MAIL FROM:<a@b>", "RCPT TO:<joe@example.com>", "DATA", ".", "QUIT"),
+                s.commands.subList(0, 6));
+            assertEquals(0, s.data.length);
+        }
+    }
+
+    @Test
+    void aLongRecipientListGoesOneAtATime() throws Exception {
+        List<String> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 400; i++) many.add("recipient-number-" + i + "@example.com");
+        assertEquals(null, Smtp.group("MAIL FROM:<a@b>\r\n", many));
+        assertEquals("MAIL FROM:<a@b>\r\nRCPT TO:<x@y>\r\nDATA\r\n", Smtp.group("MAIL FROM:<a@b>\r\n", List.of("x@y")));
+        try (FakeSmtp s = new FakeSmtp(Harness.LOOP1, "220 x\r\n", pipelining("none", ""))) {
+            h.routes = List.of("example.com:127.0.0.1:" + s.port());
+            String report = h.run("example.com", "a@b", many, "hi\n");
+            assertEquals("r|".repeat(400) + "K127.0.0.1 accepted message.\nRemote host said: 250 ok 123 qp 456\n|", report);
+        }
+    }
+
     @Test
     void greetingFailures() throws Exception {
         assertEquals("ZConnected to 127.0.0.1 but greeting failed.\nRemote host said: 554 go away\n|",

@@ -4,13 +4,13 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.jqmail.common.FileProbe;
 import org.jqmail.common.QueueLayout;
 import org.jqmail.queue.client.QueueClient;
 import org.jqmail.queue.client.QueueResult;
@@ -102,20 +102,20 @@ final class Finisher implements Runnable {
     boolean messDone(long id) throws Cleaner.Lost {
         for (int c = 0; c < Channel.COUNT; c++) {
             Path p = c == Channel.LOCAL ? queue.local(id) : queue.remote(id);
-            int e = exists(p);
+            int e = FileProbe.exists(p);
             if (e > 0) return true; // false alarm
             if (e < 0) {
                 log.warning("unable to stat " + Todo.chanName(id, c) + "; will try again later");
                 return false;
             }
         }
-        int t = exists(queue.todo(id));
+        int t = FileProbe.exists(queue.todo(id));
         if (t > 0) return true;
         if (t < 0) {
             log.warning("unable to stat todo/" + id + "; will try again later");
             return false;
         }
-        int i = exists(queue.info(id));
+        int i = FileProbe.exists(queue.info(id));
         if (i == 0) return true;
         if (i < 0) {
             log.warning("unable to stat " + Todo.infoName(id) + "; will try again later");
@@ -139,7 +139,7 @@ final class Finisher implements Runnable {
         String sender = readSender(queue.info(id));
         if (sender == null) return false;
         Path bounceFile = queue.bounce(id);
-        int b = exists(bounceFile);
+        int b = FileProbe.exists(bounceFile);
         if (b == 0) return true;
         if (b < 0) {
             log.warning("unable to stat bounce/" + id);
@@ -215,24 +215,12 @@ final class Finisher implements Runnable {
                         continue; // probably qmail-queue deleted it
                     }
                     if (now <= a.lastAccessTime().toMillis() / 1000 + OSSIFIED) continue;
-                    if (exists(queue.info(id)) != 0 || exists(queue.todo(id)) != 0) continue;
+                    if (FileProbe.exists(queue.info(id)) != 0 || FileProbe.exists(queue.todo(id)) != 0) continue;
                     if (!cleaner.clean("foop/" + id)) log.warning("qmail-clean unable to clean up foop/" + id);
                 }
             } catch (IOException | java.nio.file.DirectoryIteratorException e) {
                 // a missing split directory: nothing to clean there
             }
-        }
-    }
-
-    /** 1 exists, 0 does not, -1 cannot tell. */
-    static int exists(Path p) {
-        try {
-            Files.readAttributes(p, BasicFileAttributes.class);
-            return 1;
-        } catch (NoSuchFileException e) {
-            return 0;
-        } catch (IOException e) {
-            return -1;
         }
     }
 }

@@ -16,6 +16,7 @@ import java.nio.file.attribute.FileTime;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.jqmail.common.ControlFile;
+import org.jqmail.common.FileProbe;
 import org.jqmail.common.QueueLayout;
 
 /**
@@ -143,7 +144,6 @@ final class Send {
         finisher = new Finisher(queue, log, cleaner, this::controls, injector, events);
         status();
         for (SpawnLink l : links) l.start();
-        new Trigger(queue.trigger(), todoScan::pull, log).start();
         todoScan.start();
         finisher.start();
 
@@ -305,7 +305,7 @@ final class Send {
                 Files.delete(chanPath(job.id, job.channel));
                 for (int c = 0; c < Channel.COUNT; c++) {
                     if (c == job.channel) continue;
-                    int e = Finisher.exists(chanPath(job.id, c));
+                    int e = FileProbe.exists(chanPath(job.id, c));
                     if (e > 0) return; // more channels going
                     if (e < 0) {
                         log.warning("unable to stat " + Todo.chanName(job.id, c));
@@ -520,10 +520,10 @@ final class Send {
         String failed;
         check:
         {
-            int info = Finisher.exists(queue.info(id));
+            int info = FileProbe.exists(queue.info(id));
             if (info == 0) return; // someone yanking our chain
             if (info < 0) { failed = Todo.infoName(id); break check; }
-            int todo = Finisher.exists(queue.todo(id));
+            int todo = FileProbe.exists(queue.todo(id));
             if (todo > 0) return; // todo/ processing crashed before the commit: the todo thread redoes it
             if (todo < 0) { failed = "todo/" + id; break check; }
             long[] dt = new long[Channel.COUNT];

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.jqmail.common.FileProbe;
 import org.jqmail.common.QueueLayout;
 
 /**
@@ -202,7 +203,7 @@ final class Todo {
 
     private boolean unlink(Path p, String name) {
         try {
-            Files.deleteIfExists(p);
+            FileProbe.unlinkIfExists(p);
             return true;
         } catch (IOException e) {
             log.warning("unable to unlink " + name);

@@ -29,6 +29,10 @@ import org.jqmail.common.QueueLayout;
  * are forced, the directories they touched are synced once, and their todo/N removals go to qmail-clean in one pipelined
  * exchange. A batch is also closed after {@link #BATCH_MILLIS} so the first messages of a burst are not
  * held back. Each message is posted to the loop as soon as its todo/N is gone.
+ * <p>
+ * The thread waits for the next pull in the trigger FIFO itself ({@link Trigger}): a thread of its own
+ * reading the FIFO and waking this one cost two context switches per message. Without a FIFO it
+ * scans every {@link #SLEEP_TODO} seconds, as qmail does.
  */
 final class TodoScan implements Runnable {
     static final long SLEEP_TODO = 1500;
@@ -48,7 +52,8 @@ final class TodoScan implements Runnable {
     private final Log log;
     private final BlockingQueue<Event> events;
     private final Thread thread;
-    private boolean pulled = true; // scan once at start; guarded by this
+    /** Set by {@link #start}; null when there is no FIFO or reading it failed (then: sleep). */
+    private volatile Trigger trigger;
     private volatile boolean stop;
 
     TodoScan(QueueLayout queue, Todo todo, Cleaner cleaner, Log log, BlockingQueue<Event> events) {
@@ -61,19 +66,23 @@ final class TodoScan implements Runnable {
         thread.setDaemon(true);
     }
 
+    /** Opens lock/trigger and starts the thread; without the FIFO, todo/ is scanned every {@link #SLEEP_TODO} s. */
     void start() {
+        trigger = Trigger.open(queue.trigger());
+        if (trigger == null) {
+            log.warning("unable to open lock/trigger; todo/ will be scanned every 1500 seconds");
+        } else {
+            Thread alarm = new Thread(this::pokeEverySleepTodo, "qmail-send todo alarm");
+            alarm.setDaemon(true);
+            alarm.start();
+        }
         thread.start();
-    }
-
-    /** The trigger was pulled: scan (again) as soon as possible. */
-    synchronized void pull() {
-        pulled = true;
-        notifyAll();
     }
 
     /** Finish the message in hand and stop; waits at most {@code millis}. */
     void stop(long millis) throws InterruptedException {
         stop = true;
+        poke();
         synchronized (this) {
             notifyAll();
         }
@@ -83,22 +92,72 @@ final class TodoScan implements Runnable {
     @Override
     public void run() {
         try {
+            scan(); // once at start, as qmail
             while (!stop) {
-                synchronized (this) {
-                    long until = System.nanoTime() + SLEEP_TODO * 1_000_000_000L;
-                    while (!pulled && !stop) {
-                        long left = until - System.nanoTime();
-                        if (left <= 0) break;
-                        wait(left / 1_000_000 + 1);
-                    }
-                    pulled = false;
-                }
+                awaitPull();
                 if (!stop) scan();
             }
         } catch (Cleaner.Lost e) {
             events.add(new Event.CleanLost());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            closeTrigger();
+        }
+    }
+
+    /** Until the trigger is pulled, or for {@link #SLEEP_TODO} seconds when there is no trigger. */
+    private void awaitPull() throws InterruptedException {
+        Trigger t = trigger;
+        if (t != null) {
+            try {
+                t.await();
+                return;
+            } catch (IOException e) {
+                log.warning("trouble reading lock/trigger; todo/ will be scanned every 1500 seconds");
+                closeTrigger();
+            }
+        }
+        synchronized (this) {
+            long until = System.nanoTime() + SLEEP_TODO * 1_000_000_000L;
+            while (!stop) {
+                long left = until - System.nanoTime();
+                if (left <= 0) break;
+                wait(left / 1_000_000 + 1);
+            }
+        }
+    }
+
+    /** The alarm thread: qmail's scan every {@link #SLEEP_TODO} seconds, also when no trigger was pulled. */
+    private void pokeEverySleepTodo() {
+        try {
+            while (!stop && trigger != null) {
+                Thread.sleep(SLEEP_TODO * 1000);
+                poke();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void poke() {
+        Trigger t = trigger;
+        if (t == null) return;
+        try {
+            t.poke();
+        } catch (IOException e) {
+            // closed meanwhile (the todo thread fell back to sleeping, or stopped): nobody waits in it
+        }
+    }
+
+    private void closeTrigger() {
+        Trigger t = trigger;
+        trigger = null;
+        if (t == null) return;
+        try {
+            t.close();
+        } catch (IOException e) {
+            // nothing written through it is lost: a pull is only a hint to scan now
         }
     }
 

@@ -12,43 +12,57 @@ import java.nio.file.StandardOpenOption;
  * message, and qmail-send scans todo/ at once instead of at its next 25-minute scan.
  * <p>
  * qmail opens it O_RDONLY|O_NDELAY and reopens it after every pull. We open it O_RDWR once (Linux
- * lets a FIFO be opened so without waiting for a writer, and then a read never sees end of file) and read
- * it on a thread of its own: each read, however many bytes it returns, is one pull. Holding a reader open
- * all the time is what qmail-queue's trigger relies on: it opens the FIFO for writing only while
- * qmail-send holds lock/sendmutex, and that open completes only with a reader present.
+ * lets a FIFO be opened so without waiting for a writer, and then a read never sees end of file), and
+ * the todo thread itself waits in {@link #await}: each read, however many bytes it returns, is one pull,
+ * and no other thread has to be woken to pass it on. Holding a reader open all the time is what
+ * qmail-queue's trigger relies on: it opens the FIFO for writing only while qmail-send holds
+ * lock/sendmutex, and that open completes only with a reader present.
+ * <p>
+ * qmail-send's own wake-ups (the periodic scan, stopping) are a byte it writes itself ({@link #poke}),
+ * through a second channel: a FileChannel's read holds a lock that its write would wait for.
  */
-final class Trigger implements Runnable {
-    private final Path fifo;
-    private final Runnable pull;
-    private final Log log;
+final class Trigger implements AutoCloseable {
+    private final FileChannel in;
+    private final FileChannel out;
+    private final ByteBuffer buf = ByteBuffer.allocate(1024);
 
-    Trigger(Path fifo, Runnable pull, Log log) {
-        this.fifo = fifo;
-        this.pull = pull;
-        this.log = log;
+    private Trigger(FileChannel in, FileChannel out) {
+        this.in = in;
+        this.out = out;
     }
 
-    void start() {
-        Thread t = new Thread(this, "qmail-send trigger");
-        t.setDaemon(true);
-        t.start();
+    /** The FIFO held open, or null when {@code fifo} is not one (or cannot be opened). */
+    static Trigger open(Path fifo) {
+        if (!isFifo(fifo)) return null;
+        FileChannel in = null;
+        try {
+            in = FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            return new Trigger(in, FileChannel.open(fifo, StandardOpenOption.WRITE));
+        } catch (IOException e) {
+            try {
+                if (in != null) in.close();
+            } catch (IOException ignored) {
+                // closing a FIFO we could read: nothing to lose
+            }
+            return null;
+        }
+    }
+
+    /** Blocks until the trigger is pulled (or poked); pulls made meanwhile count as one. One thread only. */
+    void await() throws IOException {
+        buf.clear();
+        if (in.read(buf) < 0) throw new IOException("end of file on lock/trigger"); // we hold a writer
+    }
+
+    /** Pulls the trigger from inside qmail-send: the waiting thread returns from {@link #await}. */
+    void poke() throws IOException {
+        out.write(ByteBuffer.wrap(new byte[] {0}));
     }
 
     @Override
-    public void run() {
-        if (!isFifo(fifo)) {
-            log.warning("unable to open lock/trigger; todo/ will be scanned every 1500 seconds");
-            return;
-        }
-        try (FileChannel ch = FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            ByteBuffer buf = ByteBuffer.allocate(1024);
-            for (;;) {
-                buf.clear();
-                if (ch.read(buf) < 0) return; // cannot happen while we hold the write side
-                pull.run();
-            }
-        } catch (IOException e) {
-            log.warning("trouble reading lock/trigger; todo/ will be scanned every 1500 seconds");
+    public void close() throws IOException {
+        try (in) {
+            out.close();
         }
     }
 

@@ -1,6 +1,6 @@
 package org.jqmail.queue.client;
 
-import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
@@ -122,15 +122,13 @@ final class SocketQueue implements Submission {
         if (finished) throw new IllegalStateException("this qmail-queue run is finished already");
         finished = true;
         try {
-            message.close();
-            if (!sink.failed) {
-                sink.write(END, 0, END.length);
-                OutputStream e = new BufferedOutputStream(sink, QueuedProtocol.MAX_CHUNK);
-                record(e, 'F', env.sender());
-                for (String r : env.recipients()) record(e, 'T', r);
-                e.write(0);
-                e.flush();
-            }
+            // The message's last frame, the end mark and the envelope go out in one write: the daemon,
+            // waiting in read, is woken once for all of them instead of three times.
+            ByteArrayOutputStream e = new ByteArrayOutputStream(64);
+            record(e, 'F', env.sender());
+            for (String r : env.recipients()) record(e, 'T', r);
+            e.write(0);
+            message.closeWith(ByteBuffer.wrap(END), ByteBuffer.wrap(e.toByteArray()));
             boolean failed = sink.failed;
             try {
                 channel.shutdownOutput();
@@ -284,6 +282,24 @@ final class SocketQueue implements Submission {
             if (closed) return;
             closed = true;
             drain();
+        }
+
+        /** {@link #close}, with {@code tail} (not framed) written together with the last frame, if any. */
+        void closeWith(ByteBuffer... tail) {
+            closed = true;
+            if (used == 0 || sink.failed) {
+                used = 0;
+                sink.writeAll(tail);
+                return;
+            }
+            ByteBuffer[] all = new ByteBuffer[3 + tail.length];
+            all[0] = ByteBuffer.wrap((used + ":").getBytes(StandardCharsets.US_ASCII));
+            all[1] = ByteBuffer.wrap(buf, 0, used);
+            comma.clear();
+            all[2] = comma;
+            System.arraycopy(tail, 0, all, 3, tail.length);
+            sink.writeAll(all);
+            used = 0;
         }
 
         void fail() {

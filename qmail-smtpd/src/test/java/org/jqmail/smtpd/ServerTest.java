@@ -267,7 +267,10 @@ class ServerTest {
         try (Client c = new Client("127.0.0.1")) {
             assertNull(c.line());
         }
-        assertTrue(logBytes.toString(StandardCharsets.US_ASCII).contains("dropping connection, unable to read " + missing));
+        // the connection's lines are written after it is closed (as tcpserver logs a child's end after its exit)
+        String dropped = "dropping connection, unable to read " + missing;
+        waitFor(() -> logBytes.toString(StandardCharsets.US_ASCII).contains(dropped));
+        assertTrue(logBytes.toString(StandardCharsets.US_ASCII).contains(dropped));
         server.close();
         acceptor.join(10_000);
         start("-X", "-x", missing.toString());

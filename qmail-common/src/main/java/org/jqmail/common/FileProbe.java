@@ -6,8 +6,6 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
@@ -27,25 +25,19 @@ public final class FileProbe {
     private static final int AT_EACCESS = 0x200;
     private static final int ENOENT = 2;
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
-    private static final long ERRNO_OFFSET =
-        Linker.Option.captureStateLayout().byteOffset(MemoryLayout.PathElement.groupElement("errno"));
-    private static final MethodHandle FACCESSAT = LINKER.downcallHandle(
-        LINKER.defaultLookup().findOrThrow("faccessat"),
-        FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), ERRNO);
-    private static final MethodHandle UNLINK = LINKER.downcallHandle(
-        LINKER.defaultLookup().findOrThrow("unlink"), FunctionDescriptor.of(JAVA_INT, ADDRESS), ERRNO);
+    private static final MethodHandle FACCESSAT = ErrnoCalls.function("faccessat",
+        FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle UNLINK = ErrnoCalls.function("unlink", FunctionDescriptor.of(JAVA_INT, ADDRESS));
 
     private FileProbe() {}
 
     /** 1 when {@code p} exists, 0 when it does not (ENOENT), -1 when that cannot be told (qmail's stat). */
     public static int exists(Path p) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
+            MemorySegment state = ErrnoCalls.state(arena);
             int r = (int) FACCESSAT.invokeExact(state, AT_FDCWD, arena.allocateFrom(p.toString()), F_OK, AT_EACCESS);
             if (r == 0) return 1;
-            return state.get(JAVA_INT, ERRNO_OFFSET) == ENOENT ? 0 : -1;
+            return ErrnoCalls.errno(state) == ENOENT ? 0 : -1;
         } catch (Throwable e) {
             return -1; // a native call cannot throw; the path could not be passed (a NUL in it)
         }
@@ -56,9 +48,9 @@ public final class FileProbe {
         int r;
         int errno;
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
+            MemorySegment state = ErrnoCalls.state(arena);
             r = (int) UNLINK.invokeExact(state, arena.allocateFrom(p.toString()));
-            errno = state.get(JAVA_INT, ERRNO_OFFSET);
+            errno = ErrnoCalls.errno(state);
         } catch (Throwable e) {
             throw new IOException("cannot unlink " + p, e);
         }

@@ -12,6 +12,7 @@ import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jqmail.common.ErrnoCalls;
 import org.jqmail.common.QueueLayout;
 
 /**
@@ -42,17 +43,13 @@ final class TmpfileInodes {
     private static final int MODE_0644 = 0644;
     private static final int EEXIST = 17;
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
-    private static final long ERRNO_OFFSET = Linker.Option.captureStateLayout()
-        .byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
     /** open is variadic: the mode is its third, variadic argument. */
-    private static final MethodHandle OPEN = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("open"),
-        FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), ERRNO, Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle LINKAT = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("linkat"),
-        FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT), ERRNO);
-    private static final MethodHandle CLOSE = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("close"),
-        FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle OPEN = ErrnoCalls.function("open",
+        FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle LINKAT = ErrnoCalls.function("linkat",
+        FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle CLOSE = Linker.nativeLinker().downcallHandle(
+        Linker.nativeLinker().defaultLookup().findOrThrow("close"), FunctionDescriptor.of(JAVA_INT, JAVA_INT));
 
     private final QueueLayout queue;
     private final AtomicInteger next = new AtomicInteger();
@@ -93,9 +90,9 @@ final class TmpfileInodes {
         int fd;
         int errno;
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
+            MemorySegment state = ErrnoCalls.state(arena);
             fd = (int) OPEN.invokeExact(state, arena.allocateFrom(dir.toString()), O_TMPFILE | O_WRONLY | O_CLOEXEC, MODE_0644);
-            errno = state.get(JAVA_INT, ERRNO_OFFSET);
+            errno = ErrnoCalls.errno(state);
         } catch (Throwable e) {
             throw new IOException("open(O_TMPFILE) failed", e);
         }
@@ -118,10 +115,10 @@ final class TmpfileInodes {
         int r;
         int errno;
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
+            MemorySegment state = ErrnoCalls.state(arena);
             r = (int) LINKAT.invokeExact(state, AT_FDCWD, arena.allocateFrom("/proc/self/fd/" + u.fd()), AT_FDCWD,
                 arena.allocateFrom(target.toString()), AT_SYMLINK_FOLLOW);
-            errno = state.get(JAVA_INT, ERRNO_OFFSET);
+            errno = ErrnoCalls.errno(state);
         } catch (Throwable e) {
             throw new IOException("linkat failed", e);
         }

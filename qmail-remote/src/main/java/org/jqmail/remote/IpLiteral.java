@@ -2,6 +2,7 @@ package org.jqmail.remote;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import org.jqmail.common.IpText;
 
 /**
  * Address literals, parsed without ever asking DNS (InetAddress.getByName would look up anything that
@@ -64,8 +65,8 @@ final class IpLiteral {
         return ipv4(host);
     }
 
-    /** How a report names an address: dotted quad, or IPv6's text form. */
+    /** How a report names an address: dotted quad, or IPv6's short form (RFC 5952, as tcpserver-ipv6 prints it). */
     static String format(InetAddress a) {
-        return a.getHostAddress();
+        return IpText.of(a);
     }
 }

@@ -63,6 +63,8 @@ class ParsersTest {
         }
         assertNull(IpLiteral.any("zz::zz"));
         assertEquals("0:0:0:0:0:0:0:1", IpLiteral.any("::1").getHostAddress());
+        assertEquals("::1", IpLiteral.format(IpLiteral.any("::1")), "reports name it as tcpserver-ipv6 does");
+        assertEquals("2001:db8::7", IpLiteral.format(IpLiteral.host("[IPv6:2001:DB8:0:0:0:0:0:7]")));
     }
 
     @Test

@@ -23,7 +23,8 @@ import javax.net.ssl.SSLParameters;
 
 /**
  * The server's TLS identity from control/servercert.pem (the name qmail's TLS patch uses): one PEM file
- * holding the private key (PKCS#8 {@code PRIVATE KEY}, or PKCS#1 {@code RSA PRIVATE KEY}) and the
+ * holding the private key (PKCS#8 {@code PRIVATE KEY}, PKCS#1 {@code RSA PRIVATE KEY} or SEC1
+ * {@code EC PRIVATE KEY}; an {@code EC PARAMETERS} block beside it is passed over) and the
  * certificate chain, ours first. qmail-smtpd reads it at STARTTLS, and lives for one connection;
  * qmail-smtpd-server keeps what it read while the file is unchanged ({@link SetupCache}). Either
  * way a renewed certificate is used from the next connection on without a restart.
@@ -57,6 +58,8 @@ final class TlsContext {
                 case "PRIVATE KEY" -> key = pkcs8(b.der);
                 case "RSA PRIVATE KEY" -> key = KeyFactory.getInstance("RSA")
                     .generatePrivate(new PKCS8EncodedKeySpec(Der.rsaPkcs1ToPkcs8(b.der)));
+                case "EC PRIVATE KEY" -> key = KeyFactory.getInstance("EC")
+                    .generatePrivate(new PKCS8EncodedKeySpec(Der.ecSec1ToPkcs8(b.der)));
                 default -> {
                     if (b.label.endsWith("PRIVATE KEY")) {
                         throw new GeneralSecurityException("unsupported key (" + b.label + "): convert it with "

@@ -40,6 +40,7 @@ class TlsTest {
     static Path pkcs8;
     static Path pkcs1;
     static Path ec;
+    static Path sec1;
 
     @BeforeAll
     static void certificates() throws Exception {
@@ -51,6 +52,15 @@ class TlsTest {
         pkcs1 = tmp.resolve("rsa1.pem");
         Files.writeString(pkcs1, Files.readString(key) + Files.readString(tmp.resolve("rsa8.crt")));
         assertTrue(Files.readString(pkcs1).contains("BEGIN RSA PRIVATE KEY"));
+        // SEC1 "BEGIN EC PRIVATE KEY" after an "EC PARAMETERS" block, as openssl ecparam -genkey writes them
+        Path sec1Key = tmp.resolve("ec1.key");
+        run("openssl", "ecparam", "-name", "prime256v1", "-genkey", "-out", sec1Key.toString());
+        Path sec1Crt = tmp.resolve("ec1.crt");
+        run("openssl", "req", "-x509", "-days", "2", "-subj", "/CN=mx.example", "-key", sec1Key.toString(), "-out", sec1Crt.toString());
+        sec1 = tmp.resolve("ec1.pem");
+        Files.writeString(sec1, Files.readString(sec1Key) + Files.readString(sec1Crt));
+        assertTrue(Files.readString(sec1).contains("BEGIN EC PARAMETERS"));
+        assertTrue(Files.readString(sec1).contains("BEGIN EC PRIVATE KEY"));
     }
 
     static Path make(String name, String... keyArgs) throws Exception {
@@ -149,7 +159,7 @@ class TlsTest {
 
     @Test
     void starttlsThenAMessageThroughTls() throws Exception {
-        for (Path pem : List.of(pkcs8, pkcs1, ec)) {
+        for (Path pem : List.of(pkcs8, pkcs1, ec, sec1)) {
             try (Server srv = new Server(opts(pem, false, false)); Socket plain = srv.connect()) {
                 BufferedReader r = reader(plain);
                 assertEquals("220 mx.example ESMTP", r.readLine());
@@ -323,5 +333,28 @@ class TlsTest {
         }
         Files.write(p, new byte[TlsContext.MAX_PEM + 1]);
         assertThrows(IOException.class, () -> TlsContext.engine(p));
+    }
+
+    @Test
+    void sec1KeysHostileInput() throws Exception {
+        byte[] key = TlsContext.blocks(Files.readString(sec1)).stream().filter(b -> b.label().equals("EC PRIVATE KEY"))
+            .findFirst().orElseThrow().der();
+        Der.ecSec1ToPkcs8(key); // the real one passes
+        List<byte[]> hostile = new java.util.ArrayList<>();
+        hostile.add(new byte[0]);
+        hostile.add(java.util.Arrays.copyOf(key, key.length - 1)); // cut short
+        hostile.add(java.util.Arrays.copyOf(key, key.length + 1)); // a byte after it
+        byte[] v2 = key.clone();
+        v2[4] = 2; // version 2
+        hostile.add(v2);
+        byte[] huge = key.clone();
+        huge[1] = (byte) 0x84; // a four-byte length
+        hostile.add(huge);
+        hostile.add(new byte[] {0x30, 0x05, 0x02, 0x01, 0x01, 0x04, 0x00}); // no curve
+        hostile.add(new byte[] {0x30, (byte) 0x82, 0x7f, (byte) 0xff, 0x02, 0x01, 0x01}); // longer than the input
+        hostile.add(new byte[] {0x30, 0x09, 0x02, 0x01, 0x01, 0x04, 0x00, (byte) 0xa0, 0x02, 0x30, 0x00}); // explicit parameters
+        for (byte[] h : hostile) {
+            assertThrows(GeneralSecurityException.class, () -> Der.ecSec1ToPkcs8(h), java.util.HexFormat.of().formatHex(h));
+        }
     }
 }

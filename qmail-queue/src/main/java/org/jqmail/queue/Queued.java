@@ -73,7 +73,7 @@ public final class Queued {
         this.slots = new Semaphore(connections);
         this.peers = new PeerLimits(Math.max(1, connections / 2));
         QueueLayout queue = new QueueLayout(root.resolve("queue"));
-        this.shared = new QueuedInjection.Daemon(timer, PeerInvokers.system(), TriggerPuller.start(queue.trigger()),
+        this.shared = new QueuedInjection.Daemon(timer, PeerInvokers.system(), new TriggerPuller(queue.trigger()),
             new TmpfileInodes(queue));
     }
 

@@ -77,7 +77,7 @@ final class QueuedInjection {
                 code = timedOut ? QueueExit.TIMEOUT : Main.exitCode(t, "qmail-queued");
             }
             answer(code);
-            // After the answer, not before: waking the puller's thread would delay the client.
+            // After the answer, not before: the client need not wait for qmail-send to be told.
             if (code == QueueExit.OK) daemon.trigger().pull();
         } finally {
             if (alarm != null) alarm.cancel();

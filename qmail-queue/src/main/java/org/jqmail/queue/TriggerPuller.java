@@ -13,13 +13,14 @@ import java.nio.file.Path;
 
 /**
  * qmail-queued's trigger: triggerpull.c exactly (open the FIFO {@code O_WRONLY|O_NDELAY}, which fails
- * at once with ENXIO when qmail-send is not reading; write one byte; close), on one thread of its own
- * for the whole daemon. Injections committed while a pull is under way share the next one: qmail-send
- * only needs to know that todo/ has something new, not how much, and every commit happens before the
- * pull that follows it. qmail-queue itself uses {@link Trigger}, which avoids the native open because
- * binding it costs a one-message program more start-up than the pull is worth.
+ * at once with ENXIO when qmail-send is not reading; write one byte; close), done by the injection's
+ * own thread after its answer, as qmail-queue does it after each message. (A thread of its own that
+ * let concurrent injections share a pull cost a wake-up per message at one session, more than the
+ * three system calls it saved at sixteen: qmail-send reads all pending bytes as one pull anyway.)
+ * qmail-queue itself uses {@link Trigger}, which avoids the native open because binding it costs a
+ * one-message program more start-up than the pull is worth.
  */
-final class TriggerPuller implements Runnable {
+final class TriggerPuller {
     private static final int O_WRONLY = 0x1;
     private static final int O_NONBLOCK = 0x800; // O_NDELAY on Linux (x86-64 and aarch64)
     private static final int O_CLOEXEC = 0x80000;
@@ -34,48 +35,16 @@ final class TriggerPuller implements Runnable {
 
     private final MemorySegment fifo;
     private final MemorySegment oneByte;
-    private boolean wanted; // guarded by this
 
-    private TriggerPuller(Path fifo) {
+    /** The puller of {@code fifo}. */
+    TriggerPuller(Path fifo) {
         Arena arena = Arena.global(); // one FIFO name and one byte for the life of the daemon
         this.fifo = arena.allocateFrom(fifo.toString());
         this.oneByte = arena.allocate(1);
     }
 
-    /** The puller of {@code fifo}, its thread started. */
-    static TriggerPuller start(Path fifo) {
-        TriggerPuller p = new TriggerPuller(fifo);
-        Thread t = new Thread(p, "qmail-queued trigger");
-        t.setDaemon(true);
-        t.start();
-        return p;
-    }
-
-    /** Asks for a pull after the caller's commit; returns at once. */
-    synchronized void pull() {
-        wanted = true;
-        notifyAll();
-    }
-
-    @Override
-    public void run() {
-        for (;;) {
-            synchronized (this) {
-                while (!wanted) {
-                    try {
-                        wait();
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-                wanted = false;
-            }
-            pullOnce();
-        }
-    }
-
-    /** One triggerpull: every failure is ignored, as there (the messages are committed already). */
-    void pullOnce() {
+    /** One triggerpull, in the caller's thread: every failure is ignored, as there (the message is committed already). */
+    void pull() {
         try {
             int fd = (int) OPEN.invokeExact(fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
             if (fd < 0) return; // ENXIO: nobody reads, so nobody is waiting; ENOENT, EACCES: nothing to do

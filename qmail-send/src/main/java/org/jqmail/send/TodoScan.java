@@ -31,7 +31,7 @@ import org.jqmail.common.QueueLayout;
  * held back. Each message is posted to the loop as soon as its todo/N is gone.
  * <p>
  * The thread waits for the next pull in the trigger FIFO itself ({@link Trigger}): a thread of its own
- * reading the FIFO and waking this one cost two context switches per message. Without a FIFO it
+ * reading the FIFO and waking this one cost a wake-up per message. Without a FIFO it
  * scans every {@link #SLEEP_TODO} seconds, as qmail does.
  */
 final class TodoScan implements Runnable {

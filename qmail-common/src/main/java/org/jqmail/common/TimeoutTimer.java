@@ -68,7 +68,7 @@ public final class TimeoutTimer {
 
     /** Runs {@code task} in the timer's thread after {@code delay} (up to a tick later) unless cancelled. */
     public Timeout arm(long delay, TimeUnit unit, Runnable task) {
-        // A day is as good as forever here, and keeps nanoTime arithmetic far from overflowing.
+        // A year is as good as forever here, and keeps nanoTime arithmetic far from overflowing.
         long nanos = Math.min(unit.toNanos(Math.max(0, delay)), TimeUnit.DAYS.toNanos(365));
         Timeout t = new Timeout(System.nanoTime() + nanos, task);
         armed.add(t);

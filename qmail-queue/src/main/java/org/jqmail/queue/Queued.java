@@ -110,28 +110,22 @@ public final class Queued {
      */
     void serve(ServerSocketChannel server) {
         ServingThreads<QueuedInjection> serving = new ServingThreads<>("qmail-queued injection ", WAITING_THREADS,
-            new ServingThreads.Acceptor<QueuedInjection>() {
-                @Override
-                public QueuedInjection accept() {
-                    return acceptOne(server);
-                }
-            },
-            new ServingThreads.Service<QueuedInjection>() {
-                @Override
-                public void serve(QueuedInjection job) {
-                    try {
-                        job.run();
-                    } finally {
-                        if (job.peer() != null) peers.give(job.peer());
-                        slots.release();
-                    }
-                }
-            });
+            () -> acceptOne(server), this::serveOne);
         while (!serving.start()) pause();
         try {
             closed.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One injection to its end; its place in the limits goes back. */
+    private void serveOne(QueuedInjection job) {
+        try {
+            job.run();
+        } finally {
+            if (job.peer() != null) peers.give(job.peer());
+            slots.release();
         }
     }
 

@@ -165,8 +165,8 @@ final class Delivery {
             smtp.close();
             throw e;
         }
-        if (sessions != null && smtp.reusable()) {
-            sessions.keep(key, smtp, controls.timeoutReuse() * 1000);
+        if (sessions != null) {
+            sessions.keep(key, smtp, controls.timeoutReuse() * 1000); // ends it unless it is reusable
         } else {
             smtp.quit();
             smtp.close();

@@ -56,8 +56,8 @@ final class IdleSessions {
     }
 
     /**
-     * Keeps {@code session}, whose last transaction left it {@link Smtp#reusable}, for
-     * {@code idleMillis}; ends it instead if that is 0, it is too old, or too many are kept.
+     * Keeps {@code session} for {@code idleMillis} if its last transaction left it {@link Smtp#reusable};
+     * ends it (QUIT, close) instead if not, or if that time is 0, it is too old, or too many are kept.
      */
     void keep(Key key, Smtp session, long idleMillis) {
         if (idleMillis <= 0 || session.ageMillis() + idleMillis > REUSE_LIMIT_MILLIS || !session.reusable()) {

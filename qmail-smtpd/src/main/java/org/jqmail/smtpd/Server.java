@@ -143,19 +143,7 @@ public final class Server implements AutoCloseable {
         StringBuilder first = new StringBuilder();
         status(first);
         flush(first);
-        ServingThreads<Accepted> serving = new ServingThreads<>("smtpd", WAITING_THREADS,
-            new ServingThreads.Acceptor<Accepted>() {
-                @Override
-                public Accepted accept() {
-                    return acceptOne();
-                }
-            },
-            new ServingThreads.Service<Accepted>() {
-                @Override
-                public void serve(Accepted a) {
-                    serveOne(a);
-                }
-            });
+        ServingThreads<Accepted> serving = new ServingThreads<>("smtpd", WAITING_THREADS, this::acceptOne, this::serveOne);
         while (!closed && !serving.start()) {
             log.println("qmail-smtpd-server: warning: unable to start a thread");
             pause();

@@ -287,9 +287,18 @@ final class SocketQueue implements Submission {
         /** {@link #close}, with {@code tail} (not framed) written together with the last frame, if any. */
         void closeWith(ByteBuffer... tail) {
             closed = true;
+            drain(tail);
+        }
+
+        void fail() {
+            used = 0;
+        }
+
+        /** The buffered bytes as one frame, then {@code tail}, in one write. */
+        private void drain(ByteBuffer... tail) {
             if (used == 0 || sink.failed) {
                 used = 0;
-                sink.writeAll(tail);
+                sink.writeAll(tail); // nothing when the daemon has gone: Sink drops it
                 return;
             }
             ByteBuffer[] all = new ByteBuffer[3 + tail.length];
@@ -299,21 +308,6 @@ final class SocketQueue implements Submission {
             all[2] = comma;
             System.arraycopy(tail, 0, all, 3, tail.length);
             sink.writeAll(all);
-            used = 0;
-        }
-
-        void fail() {
-            used = 0;
-        }
-
-        private void drain() {
-            if (used == 0 || sink.failed) {
-                used = 0;
-                return;
-            }
-            byte[] head = (used + ":").getBytes(StandardCharsets.US_ASCII);
-            comma.clear();
-            sink.writeAll(ByteBuffer.wrap(head), ByteBuffer.wrap(buf, 0, used), comma);
             used = 0;
         }
 

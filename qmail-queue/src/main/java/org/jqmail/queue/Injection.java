@@ -14,6 +14,9 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.FutureTask;
 import org.jqmail.common.DurableFiles;
 import org.jqmail.common.EnvelopeReader;
 import org.jqmail.common.EnvelopeReader.EnvelopeException;
@@ -40,6 +43,11 @@ import org.jqmail.common.QueueLayout;
  * file's own fsync at the end finds its directory clean. On the queue's disk (docs/DECISIONS.md) that
  * took 100–180 µs off the wait between the last byte of a message and its acceptance. Nothing waits
  * for less: the name and the complete content are both durable before todo/N is made.
+ * <p>
+ * qmail-queued's clients that know the envelope before the message send it first
+ * ({@link #injectEnvelopeFirst}): intd/N is then written as soon as N exists and synced on a second
+ * thread, while this one syncs mess/S and reads, writes and syncs the message. The commit waits for
+ * all three, so the order of durability is the same: name, message and envelope before todo/N.
  * <p>
  * If anything fails before the commit, whatever was made is truncated and removed again, intd first
  * (qmail-queue.c cleanup()): nothing partial is ever visible in todo/, and a message that was not queued
@@ -110,16 +118,11 @@ final class Injection {
     long inject(ReadableByteChannel message, InputStream envelope) throws QueueFailure, EnvelopeException {
         InjectionBuffers buffers = InjectionBuffers.ofThisThread();
         try {
-            long n;
-            if (inodes != null) {
-                n = createUnnamedMess();
-            } else {
-                n = createPidFile();
-                linkMess(n);
-            }
+            long n = createMess();
             syncMessDirectory();
             writeMessage(message, buffers.message);
             writeIntd(n, envelope, buffers.intd);
+            forceIntd();
             commit(n);
             return n;
         } finally {
@@ -128,6 +131,75 @@ final class Injection {
             close(mess);
             close(intd);
         }
+    }
+
+    /**
+     * As {@link #inject}, with the envelope read first, before the message: intd/N is written at once
+     * and synced by {@code syncs} (another thread) while mess/S is synced and the message read, written
+     * and synced here. Of the three ways to share the three syncs between two threads this one waited
+     * least at one message at a time (docs/DECISIONS.md): the intd sync then no longer follows the
+     * message's.
+     */
+    long injectEnvelopeFirst(InputStream envelope, ReadableByteChannel message, Executor syncs)
+            throws QueueFailure, EnvelopeException {
+        InjectionBuffers buffers = InjectionBuffers.ofThisThread();
+        FutureTask<Void> synced = null;
+        try {
+            long n = createMess();
+            writeIntd(n, envelope, buffers.intd);
+            synced = new FutureTask<>(() -> {
+                forceIntd();
+                return null;
+            });
+            syncs.execute(synced);
+            syncMessDirectory();
+            writeMessage(message, buffers.message);
+            await(synced);
+            commit(n);
+            return n;
+        } finally {
+            // The files are not closed or removed under the other thread's syncs.
+            if (synced != null) awaitQuietly(synced);
+            if (!committed) cleanup();
+            close(mess);
+            close(intd);
+        }
+    }
+
+    /** The message's file, made and named; returns N. */
+    private long createMess() throws QueueFailure {
+        if (inodes != null) return createUnnamedMess();
+        long n = createPidFile();
+        linkMess(n);
+        return n;
+    }
+
+    /** The syncs' outcome: their QueueFailure thrown here, as if they had run in this thread. */
+    private static void await(FutureTask<Void> synced) throws QueueFailure {
+        try {
+            synced.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof QueueFailure q) throw q;
+            throw new QueueFailure(QueueExit.WRITE_ERROR, "cannot sync the queue files", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new QueueFailure(QueueExit.WRITE_ERROR, "interrupted while syncing the queue files", e);
+        }
+    }
+
+    private static void awaitQuietly(FutureTask<Void> synced) {
+        boolean interrupted = false;
+        for (;;) {
+            try {
+                synced.get();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+                break; // reported by await, or the injection failed before it
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
     }
 
     private long createPidFile() throws QueueFailure {
@@ -255,9 +327,16 @@ final class Injection {
             // Read errors are EnvelopeExceptions; an IOException here is the sink's, i.e. a write error.
             new EnvelopeReader(envelope).read(out);
             out.flush();
-            intd.force(true);
         } catch (IOException e) {
             throw new QueueFailure(QueueExit.WRITE_ERROR, "cannot write " + intdFile, e);
+        }
+    }
+
+    private void forceIntd() throws QueueFailure {
+        try {
+            intd.force(true);
+        } catch (IOException e) {
+            throw new QueueFailure(QueueExit.WRITE_ERROR, "cannot sync " + intdFile, e);
         }
     }
 

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import jdk.net.ExtendedSocketOptions;
 import org.jqmail.common.QmailRoot;
 import org.jqmail.common.QueueLayout;
+import org.jqmail.common.ReusedThreads;
 import org.jqmail.common.ServingThreads;
 import org.jqmail.common.TimeoutTimer;
 import org.jqmail.queue.client.QueuedProtocol;
@@ -73,8 +74,9 @@ public final class Queued {
         this.slots = new Semaphore(connections);
         this.peers = new PeerLimits(Math.max(1, connections / 2));
         QueueLayout queue = new QueueLayout(root.resolve("queue"));
+        ReusedThreads syncs = new ReusedThreads("qmail-queued sync ", true);
         this.shared = new QueuedInjection.Daemon(timer, PeerInvokers.system(), new TriggerPuller(queue.trigger()),
-            new TmpfileInodes(queue));
+            new TmpfileInodes(queue), syncs::start);
     }
 
     public static void main(String[] args) {

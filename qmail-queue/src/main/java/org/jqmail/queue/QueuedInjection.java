@@ -9,6 +9,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.jqmail.common.QueueExit;
 import org.jqmail.common.QueueLayout;
@@ -40,7 +41,7 @@ final class QueuedInjection {
      * What every injection of one daemon shares: its alarm clock, its passwd answers, its trigger, and
      * its maker of queue files (null: qmail-queue's pid/ file).
      */
-    record Daemon(TimeoutTimer timer, PeerInvokers invokers, TriggerPuller trigger, TmpfileInodes inodes) {}
+    record Daemon(TimeoutTimer timer, PeerInvokers invokers, TriggerPuller trigger, TmpfileInodes inodes, Executor syncs) {}
 
     /** @param peer the peer's user name by SO_PEERCRED, or null if it could not be had (then 81) */
     QueuedInjection(SocketChannel channel, Path root, long daemonPid, long qp, Daemon daemon, String peer) {
@@ -94,7 +95,23 @@ final class QueuedInjection {
         Invoker invoker = daemon.invokers().of(peer);
         InputStream in = new BufferedInputStream(Channels.newInputStream(channel), 64 * 1024);
         FramedMessage message = new FramedMessage(in);
-        new Injection(queue, daemonPid + "." + qp, qp, start, invoker, daemon.inodes()).inject(message, in);
+        Injection injection = new Injection(queue, daemonPid + "." + qp, qp, start, invoker, daemon.inodes());
+        if (envelopeFirst(in)) {
+            injection.injectEnvelopeFirst(in, message, daemon.syncs());
+        } else {
+            injection.inject(message, in);
+        }
+    }
+
+    /**
+     * Whether the client sends the envelope before the message (QueuedProtocol): an envelope begins
+     * with F, a message frame with a digit. Waits for the first byte; nothing is consumed.
+     */
+    static boolean envelopeFirst(InputStream in) throws IOException {
+        in.mark(1);
+        int first = in.read();
+        in.reset();
+        return first == 'F';
     }
 
     /** The greeting: qp as a netstring. False if the client has gone already. */

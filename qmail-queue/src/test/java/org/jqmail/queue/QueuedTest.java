@@ -88,6 +88,99 @@ class QueuedTest {
         }
     }
 
+    /** The envelope first (QueueClient.open with it, as qmail-smtpd): the same files as the envelope last. */
+    @Test
+    void envelopeFirstQueuesWhatEnvelopeLastQueues() throws Exception {
+        byte[] body = ("Subject: both ways\n\n" + "y \0\r\377\n".repeat(30_000)).getBytes(StandardCharsets.ISO_8859_1);
+        try (QueuedServer d = new QueuedServer(q.root)) {
+            QueueResult last;
+            try (QueueClient qq = QueueClient.open()) {
+                qq.message().write(body);
+                last = qq.close(ENV);
+            }
+            QueueResult first;
+            try (QueueClient qq = QueueClient.open(QueueClient.program(), ENV)) {
+                qq.message().write(body);
+                assertThrows(IllegalStateException.class, () -> qq.close(ENV), "its envelope went already");
+                first = qq.finish();
+                assertThrows(IllegalStateException.class, qq::finish);
+            }
+            assertTrue(last.queued() && first.queued(), last + " " + first);
+            List<String> todo = q.todo();
+            assertEquals(2, todo.size());
+            List<String> contents = new ArrayList<>();
+            for (String name : todo) {
+                long n = Long.parseLong(name);
+                String mess = Files.readString(q.queue.mess(n), StandardCharsets.ISO_8859_1);
+                contents.add(mess.replaceFirst("^Received: \\(qmail \\d+ ", "Received: (qmail QP ") + "|" + todoOf(n).replaceFirst("\0p\\d+\0", "\0pQP\0"));
+            }
+            assertEquals(contents.get(0), contents.get(1));
+            assertTrue(contents.get(0).endsWith("y \0\r\377\n|u" + uid + "\0pQP\0Fme@example.org\0Tyou@example.org\0Tthem@example.net\0"));
+            assertEquals(List.of(), q.intd().stream().filter(i -> !todo.contains(i)).toList(), "intd/ holds the two messages only");
+        }
+    }
+
+    @Test
+    void aLateEnvelopeRunCannotBeFinished() throws Exception {
+        try (QueuedServer d = new QueuedServer(q.root); QueueClient qq = QueueClient.open()) {
+            assertThrows(IllegalStateException.class, qq::finish);
+        }
+        assertNothingQueued();
+    }
+
+    @Test
+    void envelopeFirstFailedOrAbandonedQueuesNothing() throws Exception {
+        try (QueuedServer d = new QueuedServer(q.root)) {
+            QueueResult r;
+            long qp;
+            try (QueueClient qq = QueueClient.open(QueueClient.program(), ENV)) {
+                qp = qq.pid();
+                qq.message().write(new byte[200_000]);
+                qq.fail();
+                r = qq.finish();
+            }
+            assertEquals(new QueueResult(qp, QueueExit.READ_ERROR, "Zqq read error (#4.3.0)"), r);
+            try (QueueClient qq = QueueClient.open(QueueClient.program(), ENV)) {
+                qq.message().write(new byte[300_000]);
+            } // neither finished nor failed
+            waitUntilEmpty();
+        }
+    }
+
+    /** The envelope first, byte by byte: its own exit codes, answered before the message is read. */
+    @Test
+    void everyExitCodeOfAnEnvelopeSentFirst() throws Exception {
+        try (QueuedServer d = new QueuedServer(q.root)) {
+            Path s = d.socket;
+            assertEquals(QueueExit.ENVELOPE_FORMAT, RawQueuedClient.exchange(s, "Fa\0Xb\0\0" + "1:m,0:,"));
+            assertEquals(QueueExit.ADDRESS_TOO_LONG, RawQueuedClient.exchange(s, "F" + "a".repeat(1003) + "\0\0" + "1:m,0:,"));
+            assertEquals(QueueExit.ADDRESS_TOO_LONG, RawQueuedClient.exchange(s, "F" + "a".repeat(100_000)), "no NUL for ever");
+            assertEquals(QueueExit.READ_ERROR, RawQueuedClient.exchange(s, "Fa\0Tb\0"), "no final NUL, then the end");
+            assertEquals(QueueExit.READ_ERROR, RawQueuedClient.exchange(s, "Fa\0Tb\0\0"), "no message");
+            assertEquals(QueueExit.READ_ERROR, RawQueuedClient.exchange(s, "Fa\0Tb\0\0" + "1:m,"), "no end mark");
+            assertEquals(QueueExit.READ_ERROR, RawQueuedClient.exchange(s, "Fa\0Tb\0\0" + "Fa\0Tb\0\0"), "two envelopes");
+            assertEquals(QueueExit.READ_ERROR, RawQueuedClient.exchange(s, "Fa\0Tb\0\0" + "99999999999:"), "huge length");
+            assertEquals(QueueExit.READ_ERROR, RawQueuedClient.exchange(s, "Fa\0Tb\0\0" + "3:m\r\n,\0:,"), "NUL for a length");
+            assertNothingQueued();
+            assertEquals(QueueExit.OK, RawQueuedClient.exchange(s, "Fa\0Tb\0\0" + "3:m\0\n,0:,"));
+            long n = q.onlyMessage();
+            assertEquals("m\0\n", Files.readString(q.queue.mess(n), StandardCharsets.ISO_8859_1).replaceFirst("^Received: [^\n]*\n", ""));
+            assertTrue(todoOf(n).endsWith("\0Fa\0Tb\0"), todoOf(n));
+        }
+    }
+
+    @Test
+    void anEnvelopeFirstClientThatClosesMidMessageLeavesNothing() throws Exception {
+        try (QueuedServer d = new QueuedServer(q.root)) {
+            for (String wire : new String[] {"F", "Fa\0T", "Fa\0Tb\0\0", "Fa\0Tb\0\0" + "10:abc", "Fa\0Tb\0\0" + "3:abc,0:"}) {
+                try (RawQueuedClient c = new RawQueuedClient(d.socket)) {
+                    c.send(wire);
+                }
+            }
+            waitUntilEmpty();
+        }
+    }
+
     /** Each injection arms timeoutqueue (a day); done, it must leave nothing armed (bench/soak's leak). */
     @Test
     void finishedInjectionsLeaveNoTimeoutArmed() throws Exception {

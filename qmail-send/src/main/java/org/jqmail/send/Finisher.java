@@ -177,14 +177,14 @@ final class Finisher implements Runnable {
     /** The real injector: qmail-queue through {@link QueueClient}; the Received line says "for bounce". */
     static Injector queueClient(Log log) {
         return (bounce, bounceFile, messFile, now) -> {
-            try (QueueClient qq = QueueClient.open()) {
+            try (QueueClient qq = QueueClient.open(QueueClient.program(), bounce.envelope())) {
                 long qp = qq.pid();
                 try {
                     bounce.write(qq.message(), bounceFile, messFile, now);
                 } catch (IOException e) {
                     qq.fail();
                 }
-                QueueResult r = qq.close(bounce.envelope());
+                QueueResult r = qq.finish();
                 if (!r.queued()) {
                     log.warning(r.exitCode() == org.jqmail.common.QueueExit.EXEC_FAILED
                         ? "unable to start qmail-queue, will try later"

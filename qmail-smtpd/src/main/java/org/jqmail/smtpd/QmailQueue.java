@@ -28,8 +28,8 @@ final class QmailQueue implements Queue {
     }
 
     @Override
-    public Injection open() throws IOException {
-        QueueClient qq = QueueClient.open(program);
+    public Injection open(Envelope envelope) throws IOException {
+        QueueClient qq = QueueClient.open(program, envelope);
         return new Injection() {
             @Override
             public long pid() {
@@ -47,8 +47,8 @@ final class QmailQueue implements Queue {
             }
 
             @Override
-            public QueueResult close(Envelope envelope) {
-                return qq.close(envelope);
+            public QueueResult finish() {
+                return qq.finish();
             }
 
             @Override

@@ -11,8 +11,11 @@ import org.jqmail.queue.client.QueueResult;
  * message streams into it as it arrives and no message is ever held in memory.
  */
 interface Queue {
-    /** Starts a run; an IOException means none could be started ({@code 451 qqt failure}). */
-    Injection open() throws IOException;
+    /**
+     * Starts a run for a message to be queued with {@code envelope} (known at DATA, so qmail-queued
+     * gets it first); an IOException means none could be started ({@code 451 qqt failure}).
+     */
+    Injection open(Envelope envelope) throws IOException;
 
     interface Injection extends AutoCloseable {
         /** qmail-queue's pid, for the {@code 250 ok TIME qp PID} reply. */
@@ -24,10 +27,10 @@ interface Queue {
         /** Makes sure nothing is queued (qmail_fail). */
         void fail();
 
-        /** Ends the message, sends the envelope, waits, and tells what became of it. */
-        QueueResult close(Envelope envelope);
+        /** Ends the message, waits, and tells what became of it. */
+        QueueResult finish();
 
-        /** Abandons the run if {@link #close(Envelope)} was not called: nothing is queued. */
+        /** Abandons the run if {@link #finish()} was not called: nothing is queued. */
         @Override
         void close();
     }

@@ -292,7 +292,7 @@ final class Smtpd {
         seenMail = false;
         Queue.Injection qq;
         try {
-            qq = queue.open();
+            qq = queue.open(new Envelope(mailFrom, recipients));
         } catch (IOException e) {
             out.line("451 qqt failure (#4.3.0)");
             return;
@@ -312,7 +312,7 @@ final class Smtpd {
             sink.flush();
             boolean looping = r.hops() >= MAX_HOPS;
             if (looping) qq.fail();
-            QueueResult result = qq.close(new Envelope(mailFrom, recipients));
+            QueueResult result = qq.finish();
             if (result.queued()) {
                 out.line("250 ok " + clock.getAsLong() + " qp " + qq.pid());
             } else if (looping) {

@@ -12,20 +12,22 @@ import org.jqmail.queue.client.QueueResult;
 
 /**
  * A queue that keeps what it is given and answers as qmail-queue would: a run that was failed or not
- * closed with an envelope queues nothing (qmail-queue sees an incomplete envelope: exit 54).
+ * finished queues nothing (qmail-queue sees an incomplete message: exit 54).
  */
 final class FakeQueue implements Queue {
     /** One run. */
     static final class Run implements Injection {
         final ByteArrayOutputStream message = new ByteArrayOutputStream();
-        Envelope envelope;
+        final Envelope announced; // given at open
+        Envelope envelope; // set once queued
         boolean failed;
         boolean closed;
         QueueResult result;
         private final int exitCode;
 
-        Run(int exitCode) {
+        Run(int exitCode, Envelope announced) {
             this.exitCode = exitCode;
+            this.announced = announced;
         }
 
         String text() {
@@ -58,11 +60,11 @@ final class FakeQueue implements Queue {
         }
 
         @Override
-        public QueueResult close(Envelope e) {
+        public QueueResult finish() {
             if (closed) throw new IllegalStateException("closed twice");
             closed = true;
             int code = failed ? QueueExit.READ_ERROR : exitCode;
-            if (!failed) envelope = e;
+            if (!failed) envelope = announced;
             result = new QueueResult(pid(), code, QueueExit.report(code));
             return result;
         }
@@ -82,9 +84,9 @@ final class FakeQueue implements Queue {
     boolean cannotStart;
 
     @Override
-    public Injection open() throws IOException {
+    public Injection open(Envelope envelope) throws IOException {
         if (cannotStart) throw new IOException("no pipes");
-        Run r = new Run(exitCode);
+        Run r = new Run(exitCode, envelope);
         runs.add(r);
         return r;
     }

@@ -22,6 +22,10 @@ import org.jqmail.common.QmailRoot;
  *     if (!r.queued()) ... r.permanent() ? 554 : 451, r.text() ...
  * }
  * }</pre>
+ * A caller that knows the envelope before the message (qmail-smtpd at DATA, a bounce, a forward) opens
+ * with it, {@link #open(Path, Envelope)}, and ends with {@link #finish()}: qmail-queued then gets the
+ * envelope first and has intd/N written and synced while the message is still on its way
+ * (docs/qmail-queue.md); a qmail-queue child gets it after the message, as always.
  * The message stream behaves as qmail_put(): when qmail-queue goes away early, writes are dropped
  * silently and the result tells what happened ({@link #fail()} does the same on purpose, e.g. for a
  * message that is too big).
@@ -45,10 +49,12 @@ public final class QueueClient implements AutoCloseable {
     static final int CUSTOM_ERROR_MAX = 255;
 
     private final Submission run;
+    private final Envelope envelope; // given at open, or null: close(Envelope) brings it
     private boolean finished;
 
-    private QueueClient(Submission run) {
+    private QueueClient(Submission run, Envelope envelope) {
         this.run = run;
+        this.envelope = envelope;
     }
 
     /** The program to run: {@code $QMAILQUEUE}, or ROOT/bin/qmail-queue. */
@@ -74,12 +80,26 @@ public final class QueueClient implements AutoCloseable {
      * result, as in qmail: {@code Zunable to exec qq (#4.3.0)}.
      */
     public static QueueClient open(Path program) throws IOException {
+        return new QueueClient(start(program), null);
+    }
+
+    /**
+     * As {@link #open(Path)}, with the envelope the message is to be queued with, known before the
+     * message; end the run with {@link #finish()}.
+     */
+    public static QueueClient open(Path program, Envelope envelope) throws IOException {
+        Submission run = start(program);
+        run.envelopeFirst(envelope);
+        return new QueueClient(run, envelope);
+    }
+
+    private static Submission start(Path program) throws IOException {
         Path root = QmailRoot.get();
         if (isRealQueue(program, root)) {
             SocketQueue s = SocketQueue.connect(QueuedProtocol.socket(root));
-            if (s != null) return new QueueClient(s);
+            if (s != null) return s;
         }
-        return new QueueClient(SpawnedQueue.open(program, root));
+        return SpawnedQueue.open(program, root);
     }
 
     /**
@@ -115,7 +135,8 @@ public final class QueueClient implements AutoCloseable {
 
     /**
      * Makes sure the message is not queued (qmail_fail): nothing more is written, and
-     * {@link #close(Envelope)} sends no envelope, so qmail-queue sees an incomplete one and gives up.
+     * {@link #close(Envelope)} or {@link #finish()} completes nothing (a qmail-queue child gets no
+     * envelope, qmail-queued no end mark), so qmail-queue sees an incomplete message and gives up.
      */
     public void fail() {
         run.fail();
@@ -126,12 +147,24 @@ public final class QueueClient implements AutoCloseable {
      * what became of the message (qmail_close()).
      */
     public QueueResult close(Envelope env) {
+        if (envelope != null) throw new IllegalStateException("this run has its envelope: finish() it");
         if (finished) throw new IllegalStateException("this qmail-queue run is finished already");
         finished = true;
         return run.close(env);
     }
 
-    /** Abandons the run if {@link #close(Envelope)} was not called: nothing is queued. */
+    /**
+     * Ends the message of a run opened with its envelope ({@link #open(Path, Envelope)}), waits for
+     * qmail-queue and returns what became of the message.
+     */
+    public QueueResult finish() {
+        if (envelope == null) throw new IllegalStateException("this run has no envelope: close(envelope) it");
+        if (finished) throw new IllegalStateException("this qmail-queue run is finished already");
+        finished = true;
+        return run.close(envelope);
+    }
+
+    /** Abandons the run if neither {@link #close(Envelope)} nor {@link #finish()} was called: nothing is queued. */
     @Override
     public void close() {
         if (finished) return;
@@ -141,9 +174,9 @@ public final class QueueClient implements AutoCloseable {
 
     /** Queues {@code message} (the whole message, as bytes) with {@code env} through {@link #program()}. */
     public static QueueResult submit(byte[] message, Envelope env) throws IOException {
-        try (QueueClient qq = open()) {
+        try (QueueClient qq = open(program(), env)) {
             qq.message().write(message);
-            return qq.close(env);
+            return qq.finish();
         }
     }
 
@@ -161,11 +194,11 @@ public final class QueueClient implements AutoCloseable {
      * abandons the run (nothing is queued) and is thrown.
      */
     public static QueueResult submit(byte[] header, InputStream body, Envelope env) throws IOException {
-        try (QueueClient qq = open()) {
+        try (QueueClient qq = open(program(), env)) {
             OutputStream out = qq.message();
             out.write(header);
             body.transferTo(out); // our stream never throws for a write, so an IOException is a read error
-            return qq.close(env);
+            return qq.finish();
         }
     }
 }

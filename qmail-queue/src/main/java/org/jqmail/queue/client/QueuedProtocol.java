@@ -12,7 +12,9 @@ import java.nio.file.Path;
  *     netstring {@code 0:,} (a message of unknown length that may contain anything, so it is framed;
  *     without the end mark the daemon cannot tell a finished message from a client that died);
  * <li>client: the envelope, byte for byte as on qmail-queue's fd 1 ({@code F}sender NUL, {@code T}
- *     recipient NUL ..., NUL); it ends itself;
+ *     recipient NUL ..., NUL); it ends itself. Or the envelope comes first, right after the greeting,
+ *     and nothing follows the end mark: the daemon tells by the first byte ({@code F}, where a frame
+ *     begins with a digit) and writes intd/N while the message is still coming;
  * <li>daemon: one byte, qmail-queue's exit code for this message; after 82 (a custom error) up to
  *     {@link #MAX_CUSTOM} bytes of text, then the connection is closed.
  * </ol>

@@ -1,6 +1,5 @@
 package org.jqmail.queue.client;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
@@ -37,6 +36,7 @@ final class SocketQueue implements Submission {
     private final long qp;
     private final Sink sink;
     private final Frames message;
+    private boolean envelopeSent;
     private boolean finished;
 
     private SocketQueue(SocketChannel channel, Watchdog watchdog, long qp) {
@@ -117,18 +117,29 @@ final class SocketQueue implements Submission {
         sink.failed = true;
     }
 
+    /**
+     * Sends {@code env} at once, before any of the message (the protocol's envelope first): the daemon
+     * writes intd/N and has it and the message's directory synced while the message is still coming.
+     */
+    @Override
+    public void envelopeFirst(Envelope env) {
+        if (envelopeSent || finished) throw new IllegalStateException("envelope first, and only once");
+        envelopeSent = true;
+        sink.writeAll(ByteBuffer.wrap(env.encode()));
+    }
+
     @Override
     public QueueResult close(Envelope env) {
         if (finished) throw new IllegalStateException("this qmail-queue run is finished already");
         finished = true;
         try {
-            // The message's last frame, the end mark and the envelope go out in one write: the daemon,
-            // waiting in read, is woken once for all of them instead of three times.
-            ByteArrayOutputStream e = new ByteArrayOutputStream(64);
-            record(e, 'F', env.sender());
-            for (String r : env.recipients()) record(e, 'T', r);
-            e.write(0);
-            message.closeWith(ByteBuffer.wrap(END), ByteBuffer.wrap(e.toByteArray()));
+            // The message's last frame, the end mark and the envelope (unless it went first) go out in
+            // one write: the daemon, waiting in read, is woken once for all of them instead of three times.
+            if (envelopeSent) {
+                message.closeWith(ByteBuffer.wrap(END));
+            } else {
+                message.closeWith(ByteBuffer.wrap(END), ByteBuffer.wrap(env.encode()));
+            }
             boolean failed = sink.failed;
             try {
                 channel.shutdownOutput();
@@ -136,8 +147,6 @@ final class SocketQueue implements Submission {
                 // the daemon has gone already: its answer, if any, is still there to read
             }
             return answer(failed);
-        } catch (IOException e) {
-            throw new IllegalStateException("envelope stream closed", e); // cannot happen: Sink never throws
         } finally {
             watchdog.stop();
             closeQuietly(channel);
@@ -151,12 +160,6 @@ final class SocketQueue implements Submission {
         // no end mark: the daemon sees the connection end inside the message and queues nothing
         watchdog.stop();
         closeQuietly(channel);
-    }
-
-    private static void record(OutputStream out, char type, String address) throws IOException {
-        out.write(type);
-        out.write(address.getBytes(StandardCharsets.ISO_8859_1));
-        out.write(0);
     }
 
     /** The daemon's answer: one byte, and after 82 the text, up to the end of the connection. */

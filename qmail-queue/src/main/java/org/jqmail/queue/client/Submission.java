@@ -18,7 +18,17 @@ interface Submission {
     /** Nothing of this message is to be queued (qmail_fail). */
     void fail();
 
-    /** Ends the message, sends the envelope, and returns what became of it (qmail_close). */
+    /**
+     * The envelope {@link #close} will send, known before the message: sent now where the other end
+     * can use it early (qmail-queued writes intd/N while the message is on its way); a qmail-queue
+     * child reads it only after the message, so it waits for close.
+     */
+    void envelopeFirst(Envelope env);
+
+    /**
+     * Ends the message, sends the envelope (unless {@link #envelopeFirst} sent it: then {@code env} is
+     * that envelope), and returns what became of it (qmail_close).
+     */
     QueueResult close(Envelope env);
 
     /** Abandons the submission if {@link #close(Envelope)} was not called: nothing is queued. */

@@ -147,11 +147,12 @@ final class Injection {
         try {
             long n = createMess();
             writeIntd(n, envelope, buffers.intd);
-            synced = new FutureTask<>(() -> {
+            FutureTask<Void> intdSync = new FutureTask<>(() -> {
                 forceIntd();
                 return null;
             });
-            syncs.execute(synced);
+            syncs.execute(intdSync);
+            synced = intdSync; // only once it runs: the finally waits for it
             syncMessDirectory();
             writeMessage(message, buffers.message);
             await(synced);

@@ -272,6 +272,53 @@ class InjectionTest {
         q.assertEmpty();
     }
 
+    /** The envelope first: the same two files as the envelope last, the intd sync in another thread. */
+    @Test
+    void envelopeFirstQueuesTheSameFiles() throws Exception {
+        java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            long n = new Injection(q.queue, PID, START, INVOKER).injectEnvelopeFirst(
+                new ByteArrayInputStream(bytes("Fa@b\0Tc@d\0\0")), Channels.newChannel(new ByteArrayInputStream(bytes("m\0\n"))), other);
+            assertArrayEquals(bytes("u1234\0p4242\0Fa@b\0Tc@d\0"), Files.readAllBytes(q.queue.todo(n)));
+            assertEquals(RECEIVED + "m\0\n", Files.readString(q.queue.mess(n), StandardCharsets.ISO_8859_1));
+            assertEquals(List.of(), q.pid());
+        } finally {
+            other.shutdown();
+        }
+    }
+
+    /** A sync thread that cannot be had fails the injection (no hang waiting for it), and leaves nothing. */
+    @Test
+    void envelopeFirstWithoutASyncThreadLeavesNothing() throws Exception {
+        java.util.concurrent.Executor none = task -> {
+            throw new java.util.concurrent.RejectedExecutionException("no thread");
+        };
+        assertThrows(java.util.concurrent.RejectedExecutionException.class, () -> new Injection(q.queue, PID, START, INVOKER)
+            .injectEnvelopeFirst(new ByteArrayInputStream(bytes("Fa\0Tb\0\0")), Channels.newChannel(new ByteArrayInputStream(bytes("m"))), none));
+        q.assertEmpty();
+    }
+
+    /** A message that breaks off after its envelope came first: 54, intd/N and the message both gone. */
+    @Test
+    void envelopeFirstThenAReadErrorLeavesNothing() throws Exception {
+        ReadableByteChannel broken = Channels.newChannel(new InputStream() {
+            int n;
+            public int read() throws IOException {
+                if (n++ < 100_000) return 'a';
+                throw new IOException("EIO");
+            }
+        });
+        java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            QueueFailure f = assertThrows(QueueFailure.class, () -> new Injection(q.queue, PID, START, INVOKER)
+                .injectEnvelopeFirst(new ByteArrayInputStream(bytes("Fa\0Tb\0\0")), broken, other));
+            assertEquals(QueueExit.READ_ERROR, f.exitCode());
+            q.assertEmpty();
+        } finally {
+            other.shutdown();
+        }
+    }
+
     @Test
     void readErrorOnTheEnvelopeIs54AndLeavesNothing() throws Exception {
         InputStream broken = new InputStream() {

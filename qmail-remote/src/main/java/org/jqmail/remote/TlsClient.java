@@ -31,15 +31,18 @@ import javax.net.ssl.X509ExtendedTrustManager;
 final class TlsClient {
     static final int MAX_PEM = 1024 * 1024;
     private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+    /**
+     * A session is resumed for at most an hour after its full handshake (Postfix's
+     * smtp_tls_session_cache_timeout), so a server's certificate is looked at again at least hourly.
+     */
+    static final int SESSION_SECONDS = 3600;
 
     private TlsClient() {}
 
     /** An engine in client mode for a server known as {@code name} (null: an address). */
     static SSLEngine engine(TlsDestinations.Rule rule, Path root, String name, int port)
             throws IOException, GeneralSecurityException {
-        TrustManager tm = rule.check() == TlsDestinations.Check.NONE ? new AnyCertificate() : chainManager(rule, root);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, new TrustManager[] {tm}, null);
+        SSLContext ctx = context(rule, root);
         SSLEngine engine = name != null ? ctx.createSSLEngine(name, port) : ctx.createSSLEngine();
         engine.setUseClientMode(true);
         SSLParameters p = engine.getSSLParameters();
@@ -53,6 +56,25 @@ final class TlsClient {
         }
         engine.setSSLParameters(p);
         return engine;
+    }
+
+    /**
+     * The rule's context, kept for the next delivery under the same rule while its CA file stays the
+     * same ({@link TlsContexts}): the JDK's client session cache is the context's, so a later connection
+     * to the same server and port resumes its TLS session instead of a full handshake, and the CA file
+     * is not read and parsed again for every delivery.
+     */
+    static SSLContext context(TlsDestinations.Rule rule, Path root) throws IOException, GeneralSecurityException {
+        Path ca = rule.check() == TlsDestinations.Check.NONE || rule.caFile() == null ? null : root.resolve(rule.caFile());
+        Object stamp = TlsContexts.stamp(ca);
+        SSLContext kept = TlsContexts.get(rule, stamp);
+        if (kept != null) return kept;
+        TrustManager tm = rule.check() == TlsDestinations.Check.NONE ? new AnyCertificate() : chainManager(rule, root);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, new TrustManager[] {tm}, null);
+        ctx.getClientSessionContext().setSessionTimeout(SESSION_SECONDS);
+        TlsContexts.put(rule, stamp, ctx);
+        return ctx;
     }
 
     private static X509ExtendedTrustManager chainManager(TlsDestinations.Rule rule, Path root)

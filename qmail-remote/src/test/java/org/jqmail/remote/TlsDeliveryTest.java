@@ -142,6 +142,34 @@ class TlsDeliveryTest {
         }
     }
 
+    /**
+     * The rule's context is kept (TlsContexts), so the second delivery to the same server can resume the
+     * first one's TLS session, and is still verified and named in the report as the first.
+     */
+    @Test
+    void aSecondDeliveryUnderTheSameRuleKeepsItsContextAndIsStillVerified() throws Exception {
+        h.tlsDestinations = List.of("=example.com:" + good.pem);
+        TlsDestinations.Rule rule = new TlsDestinations(h.tlsDestinations).lookup("example.com");
+        // a CA file changed within the last two seconds is not kept (TlsContexts): this one was just made
+        java.nio.file.Files.setLastModifiedTime(good.pem, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+        java.util.concurrent.atomic.AtomicReference<Function<String, String>> script = new java.util.concurrent.atomic.AtomicReference<>(tlsScript());
+        Function<String, String> everyConnection = cmd -> {
+            String reply = script.get().apply(cmd);
+            if (cmd.equals("QUIT")) script.set(tlsScript()); // STARTTLS offered again on the next connection
+            return reply;
+        };
+        try (FakeSmtp s = server(good, everyConnection)) {
+            String first = send(s);
+            javax.net.ssl.SSLContext kept = TlsClient.context(rule, dir);
+            assertTrue(kept.getClientSessionContext().getIds().hasMoreElements(), "the first session is cached");
+            s.commands.clear();
+            String second = h.run("example.com", "a@b", List.of("joe@example.com"), "Subject: t\n\nhi\n");
+            assertTrue(first.endsWith(", certificate verified for mx.example.com\n|"), first);
+            assertTrue(second.endsWith(", certificate verified for mx.example.com\n|"), second);
+            assertTrue(kept == TlsClient.context(rule, dir), "one context for the rule");
+        }
+    }
+
     @Test
     void aCertificateForAnotherNameIsRefused() throws Exception {
         h.tlsDestinations = List.of("=example.com:" + good.pem);

@@ -50,6 +50,17 @@ class InjectionTest {
         return new Injection(q.queue, PID, START, INVOKER).inject(message, envelope);
     }
 
+    /** A message of {@code good} bytes 'a', then EIO. */
+    private static ReadableByteChannel brokenAfter(int good) {
+        return Channels.newChannel(new InputStream() {
+            int n;
+            public int read() throws IOException {
+                if (n++ < good) return 'a';
+                throw new IOException("EIO");
+            }
+        });
+    }
+
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.ISO_8859_1);
     }
@@ -260,13 +271,7 @@ class InjectionTest {
 
     @Test
     void readErrorOnTheMessageIs54AndLeavesNothing() throws Exception {
-        ReadableByteChannel broken = Channels.newChannel(new InputStream() {
-            int n;
-            public int read() throws IOException {
-                if (n++ < 100_000) return 'a';
-                throw new IOException("EIO");
-            }
-        });
+        ReadableByteChannel broken = brokenAfter(100_000);
         QueueFailure f = assertThrows(QueueFailure.class, () -> inject(broken, new ByteArrayInputStream(bytes("Fa\0\0"))));
         assertEquals(QueueExit.READ_ERROR, f.exitCode());
         q.assertEmpty();
@@ -301,13 +306,7 @@ class InjectionTest {
     /** A message that breaks off after its envelope came first: 54, intd/N and the message both gone. */
     @Test
     void envelopeFirstThenAReadErrorLeavesNothing() throws Exception {
-        ReadableByteChannel broken = Channels.newChannel(new InputStream() {
-            int n;
-            public int read() throws IOException {
-                if (n++ < 100_000) return 'a';
-                throw new IOException("EIO");
-            }
-        });
+        ReadableByteChannel broken = brokenAfter(100_000);
         java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
         try {
             QueueFailure f = assertThrows(QueueFailure.class, () -> new Injection(q.queue, PID, START, INVOKER)

@@ -134,14 +134,14 @@ final class SpawnedQueue implements Submission {
         envelope.fail();
     }
 
-    /**
-     * Ends the message, sends {@code env} on qmail-queue's fd 1, waits for it to exit and returns
-     * what became of the message (qmail_close()).
-     */
     /** Nothing to do now: qmail-queue reads fd 1 only after fd 0's end, so the envelope goes at close. */
     @Override
     public void envelopeFirst(Envelope env) {}
 
+    /**
+     * Ends the message, sends {@code env} on qmail-queue's fd 1, waits for it to exit and returns
+     * what became of the message (qmail_close()).
+     */
     @Override
     public QueueResult close(Envelope env) {
         if (finished) throw new IllegalStateException("this qmail-queue run is finished already");

@@ -32,10 +32,14 @@ import org.jqmail.common.QueueLayout;
  * <p>
  * The thread waits for the next pull in the trigger FIFO itself ({@link Trigger}): a thread of its own
  * reading the FIFO and waking this one cost a wake-up per message. Without a FIFO it
- * scans every {@link #SLEEP_TODO} seconds, as qmail does.
+ * scans every {@link #SLEEP_TODO} seconds, as qmail does. An alarm thread pokes it for that scan, and
+ * looks every {@link #CHECK_TRIGGER_SECONDS} seconds whether lock/trigger has been made again: then
+ * the todo thread opens the new FIFO and scans (qmail would stay deaf to the new one).
  */
 final class TodoScan implements Runnable {
     static final long SLEEP_TODO = 1500;
+    /** How often the alarm thread looks whether lock/trigger is still the FIFO held open (one stat). */
+    static final long CHECK_TRIGGER_SECONDS = 60;
     static final int BATCH = 64;
     static final long BATCH_MILLIS = 20;
     /** Threads that fsync a batch's files and directories concurrently. */
@@ -55,6 +59,8 @@ final class TodoScan implements Runnable {
     /** Set by {@link #start}; null when there is no FIFO or reading it failed (then: sleep). */
     private volatile Trigger trigger;
     private volatile boolean stop;
+    /** {@link #CHECK_TRIGGER_SECONDS} in milliseconds; shorter in tests. */
+    long checkTriggerMillis = CHECK_TRIGGER_SECONDS * 1000;
 
     TodoScan(QueueLayout queue, Todo todo, Cleaner cleaner, Log log, BlockingQueue<Event> events) {
         this.queue = queue;
@@ -72,7 +78,7 @@ final class TodoScan implements Runnable {
         if (trigger == null) {
             log.warning("unable to open lock/trigger; todo/ will be scanned every 1500 seconds");
         } else {
-            Thread alarm = new Thread(this::pokeEverySleepTodo, "qmail-send todo alarm");
+            Thread alarm = new Thread(this::alarm, "qmail-send todo alarm");
             alarm.setDaemon(true);
             alarm.start();
         }
@@ -112,6 +118,7 @@ final class TodoScan implements Runnable {
         if (t != null) {
             try {
                 t.await();
+                if (t.replaced()) reopenTrigger(t);
                 return;
             } catch (IOException e) {
                 log.warning("trouble reading lock/trigger; todo/ will be scanned every 1500 seconds");
@@ -128,15 +135,42 @@ final class TodoScan implements Runnable {
         }
     }
 
-    /** The alarm thread: qmail's scan every {@link #SLEEP_TODO} seconds, also when no trigger was pulled. */
-    private void pokeEverySleepTodo() {
+    /**
+     * The alarm thread: qmail's scan every {@link #SLEEP_TODO} seconds, also when no trigger was pulled,
+     * and a poke as soon as lock/trigger has been made again, so that the todo thread opens it. Ends
+     * when the todo thread has no FIFO any more (it then sleeps by itself).
+     */
+    private void alarm() {
+        long sinceScan = 0;
         try {
-            while (!stop && trigger != null) {
-                Thread.sleep(SLEEP_TODO * 1000);
-                poke();
+            while (!stop) {
+                Thread.sleep(checkTriggerMillis);
+                sinceScan += checkTriggerMillis;
+                Trigger t = trigger;
+                if (t == null) return;
+                if (sinceScan >= SLEEP_TODO * 1000 || t.replaced()) {
+                    sinceScan = 0;
+                    poke();
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The todo thread's switch to a new lock/trigger; without one, it scans every 1500 seconds. */
+    private void reopenTrigger(Trigger old) {
+        Trigger fresh = Trigger.open(queue.trigger());
+        trigger = fresh;
+        try {
+            old.close();
+        } catch (IOException e) {
+            // a FIFO nobody pulls any more
+        }
+        if (fresh == null) {
+            log.warning("unable to open lock/trigger; todo/ will be scanned every 1500 seconds");
+        } else {
+            log.warning("lock/trigger was made again; reading the new one");
         }
     }
 

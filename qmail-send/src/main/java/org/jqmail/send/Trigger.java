@@ -6,6 +6,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The trigger FIFO {@code lock/trigger} (trigger.c): qmail-queue writes a byte into it after each
@@ -20,24 +22,35 @@ import java.nio.file.StandardOpenOption;
  * <p>
  * qmail-send's own wake-ups (the periodic scan, stopping) are a byte it writes itself ({@link #poke}),
  * through a second channel: a FileChannel's read holds a lock that its write would wait for.
+ * <p>
+ * Held open, the FIFO is the one that had the name when qmail-send started: if lock/trigger is made
+ * again meanwhile (an installer, a hand-made queue repaired), pulls go to the new one, which nobody
+ * reads. {@link #replaced} tells, so that the caller can open the new one (qmail reopens only after a
+ * pull, which then never comes, and is deaf until it restarts).
  */
 final class Trigger implements AutoCloseable {
+    private final Path fifo;
+    private final Object identity;
     private final FileChannel in;
     private final FileChannel out;
     private final ByteBuffer buf = ByteBuffer.allocate(1024);
 
-    private Trigger(FileChannel in, FileChannel out) {
+    private Trigger(Path fifo, Object identity, FileChannel in, FileChannel out) {
+        this.fifo = fifo;
+        this.identity = identity;
         this.in = in;
         this.out = out;
     }
 
     /** The FIFO held open, or null when {@code fifo} is not one (or cannot be opened). */
     static Trigger open(Path fifo) {
-        if (!isFifo(fifo)) return null;
+        Object identity = fifoIdentity(fifo);
+        if (identity == null) return null;
         FileChannel in = null;
         try {
             in = FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            return new Trigger(in, FileChannel.open(fifo, StandardOpenOption.WRITE));
+            // a FIFO made again between the look and the open is seen as replaced at the next look: reopened
+            return new Trigger(fifo, identity, in, FileChannel.open(fifo, StandardOpenOption.WRITE));
         } catch (IOException e) {
             try {
                 if (in != null) in.close();
@@ -66,13 +79,28 @@ final class Trigger implements AutoCloseable {
         }
     }
 
+    /**
+     * True when the name now is a FIFO other than the one held open. A name that is gone, or is not a
+     * FIFO, is not a replacement: nothing better could be opened.
+     */
+    boolean replaced() {
+        Object now = fifoIdentity(fifo);
+        return now != null && !now.equals(identity);
+    }
+
     /** A FIFO, not a regular file that O_RDWR would happily read forever (or a missing name). */
     static boolean isFifo(Path p) {
+        return fifoIdentity(p) != null;
+    }
+
+    /** The FIFO's device and inode, or null when {@code p} is not a FIFO (or is missing). */
+    private static Object fifoIdentity(Path p) {
         try {
-            Object mode = Files.getAttribute(p, "unix:mode");
-            return mode instanceof Integer m && (m & 0170000) == 0010000;
-        } catch (IOException | UnsupportedOperationException e) {
-            return false;
+            Map<String, Object> a = Files.readAttributes(p, "unix:mode,dev,ino");
+            if (!(a.get("mode") instanceof Integer m) || (m & 0170000) != 0010000) return null;
+            return List.of(a.get("dev"), a.get("ino"));
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return null;
         }
     }
 }

@@ -128,4 +128,63 @@ class TodoTest {
         assertFalse(Files.exists(q.layout.intd(b)));
         assertTrue(Files.exists(q.layout.todo(bad)));
     }
+
+    /**
+     * lock/trigger made again while qmail-send runs: the alarm thread notices, the todo thread opens the
+     * new FIFO (so a pull finds a reader again) and a pull there is acted on.
+     */
+    @Test
+    void aTriggerMadeAgainIsOpenedAndPullsThroughItWork() throws Exception {
+        Path fifo = q.layout.trigger();
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
+        TodoScan scan = new TodoScan(q.layout, todo, new FakeClean(q.layout).cleaner(), log, events);
+        scan.checkTriggerMillis = 50;
+        scan.start();
+        try {
+            Files.delete(fifo);
+            assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+            // opening a FIFO for writing waits for a reader: only the reopened trigger can be one
+            java.util.concurrent.ExecutorService opener = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "opener");
+                t.setDaemon(true); // stuck in open(2) for ever if nobody reads: it must not hold the JVM
+                return t;
+            });
+            try {
+                java.util.concurrent.Future<java.nio.channels.FileChannel> w = opener.submit(
+                    () -> java.nio.channels.FileChannel.open(fifo, java.nio.file.StandardOpenOption.WRITE));
+                try (java.nio.channels.FileChannel pull = w.get(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                    long n = q.inject("s@x", List.of("a@example.com"), "after the new FIFO");
+                    pull.write(java.nio.ByteBuffer.wrap(new byte[] {0}));
+                    Event e;
+                    do {
+                        e = events.poll(30, java.util.concurrent.TimeUnit.SECONDS);
+                    } while (e != null && !e.equals(new Event.Preprocessed(n, true, false)));
+                    assertEquals(new Event.Preprocessed(n, true, false), e, log());
+                }
+            } finally {
+                opener.shutdownNow();
+            }
+            assertTrue(log().contains("warning: lock/trigger was made again; reading the new one\n"), log());
+        } finally {
+            scan.stop(5000);
+        }
+    }
+
+    @Test
+    void aTriggerThatIsStillTheSameIsNotReplaced() throws Exception {
+        Path fifo = q.layout.trigger();
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        try (Trigger t = Trigger.open(fifo)) {
+            assertNotNull(t);
+            assertFalse(t.replaced());
+            Files.delete(fifo);
+            assertFalse(t.replaced(), "gone: nothing better to open");
+            Files.writeString(fifo, "a file");
+            assertFalse(t.replaced(), "not a FIFO");
+            Files.delete(fifo);
+            assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+            assertTrue(t.replaced());
+        }
+    }
 }

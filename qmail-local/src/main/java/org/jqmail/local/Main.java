@@ -30,7 +30,7 @@ public final class Main {
         OutputStream err = new FileOutputStream(FileDescriptor.err);
         Result r = run(org.jqmail.common.RawArguments.of(argv), err, out);
         writeResult(r, out, err);
-        System.exit(r.exitCode());
+        org.jqmail.common.QuickExit.now(r.exitCode());
     }
 
     /**

@@ -31,7 +31,7 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        System.exit(run());
+        org.jqmail.common.QuickExit.now(run());
     }
 
     /** Everything that decides the exit status, mapped to it in this one place. */

@@ -25,6 +25,6 @@ public final class Main {
         int status = new RemoteRun(QmailRoot.get(), System.getenv("DNSCACHEIP"))
             .deliver(RawArguments.of(argv), MessageInput.stdin(), new FileOutputStream(FileDescriptor.out), now, pid,
                 new Random(now ^ (pid << 16)));
-        System.exit(status);
+        org.jqmail.common.QuickExit.now(status);
     }
 }

@@ -6,7 +6,6 @@ public final class Main {
 
     public static void main(String[] args) {
         int code = Sendmail.run(args, System.getenv(), org.jqmail.inject.Stdin.open(), System.out, System.err);
-        System.out.flush();
-        System.exit(code);
+        org.jqmail.common.QuickExit.now(code);
     }
 }

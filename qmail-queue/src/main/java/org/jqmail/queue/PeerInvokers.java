@@ -1,11 +1,10 @@
 package org.jqmail.queue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
 import java.util.Map;
+import org.jqmail.common.FileStamp;
 import org.jqmail.common.SystemUsers;
 
 /**
@@ -16,9 +15,6 @@ import org.jqmail.common.SystemUsers;
  * same clock tick would not show (file times are coarse), everything is looked up again.
  */
 final class PeerInvokers {
-    /** File times on Linux move in clock ticks of a few milliseconds; this is well beyond one. */
-    static final long RACY_MILLIS = 2000;
-
     private final Path passwd;
     private final SystemUsers users;
     private final Map<String, Invoker> known = new HashMap<>(); // guarded by this
@@ -35,7 +31,7 @@ final class PeerInvokers {
 
     /** The invoker of peer {@code name}, as {@link Invoker#ofPeer} says. */
     synchronized Invoker of(String name) throws IOException {
-        Object now = version();
+        Object now = FileStamp.of(passwd); // null: unreadable, or too fresh to be trusted
         if (now == null || !now.equals(version)) {
             known.clear();
             version = now;
@@ -46,17 +42,5 @@ final class PeerInvokers {
             if (now != null) known.put(name, i);
         }
         return i;
-    }
-
-    /** The passwd file's identity, or null when it cannot be told or is too fresh to be trusted. */
-    private Object version() {
-        try {
-            BasicFileAttributes a = Files.readAttributes(passwd, BasicFileAttributes.class);
-            long modified = a.lastModifiedTime().toMillis();
-            if (System.currentTimeMillis() - modified < RACY_MILLIS) return null;
-            return java.util.List.of(modified, a.size(), String.valueOf(a.fileKey()));
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
     }
 }

@@ -1,13 +1,10 @@
 package org.jqmail.remote;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
+import org.jqmail.common.FileStamp;
 
 /**
  * Client TLS contexts kept per {@link TlsDestinations.Rule} for the life of the process (qmail-rspawn
@@ -16,11 +13,9 @@ import javax.net.ssl.SSLContext;
  * file has that stamp: a session verified against a CA the administrator has since removed is never
  * resumed, since a changed file means a new context with an empty session cache. A rule without a CA
  * file (opportunistic, or the JDK's CAs) has a fixed stamp. A file changed within the last
- * {@link #RACY_MILLIS}, or one that cannot be looked at, gives no stamp and so no keeping: a second
- * change in the same clock tick would not show.
+ * {@link FileStamp#RACY_MILLIS}, or one that cannot be looked at, gives no stamp and so no keeping.
  */
 final class TlsContexts {
-    static final long RACY_MILLIS = 2000;
     /** tlsdestinations has a few rules; beyond this many (edited many times over) start afresh. */
     static final int MAX_KEPT = 64;
     private static final Object NO_FILE = "no CA file";
@@ -33,15 +28,7 @@ final class TlsContexts {
 
     /** The stamp of {@code ca} (null: a rule without a CA file), or null when it must not be kept. */
     static Object stamp(Path ca) {
-        if (ca == null) return NO_FILE;
-        try {
-            BasicFileAttributes a = Files.readAttributes(ca, BasicFileAttributes.class);
-            long modified = a.lastModifiedTime().toMillis();
-            if (System.currentTimeMillis() - modified < RACY_MILLIS) return null;
-            return List.of(modified, a.size(), String.valueOf(a.fileKey()));
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
+        return ca == null ? NO_FILE : FileStamp.of(ca);
     }
 
     /** The context kept for {@code rule} with {@code stamp}, or null. */

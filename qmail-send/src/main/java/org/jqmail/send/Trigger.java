@@ -88,12 +88,10 @@ final class Trigger implements AutoCloseable {
         return now != null && !now.equals(identity);
     }
 
-    /** A FIFO, not a regular file that O_RDWR would happily read forever (or a missing name). */
-    static boolean isFifo(Path p) {
-        return fifoIdentity(p) != null;
-    }
-
-    /** The FIFO's device and inode, or null when {@code p} is not a FIFO (or is missing). */
+    /**
+     * The FIFO's device and inode, or null when {@code p} is not a FIFO (a regular file, which O_RDWR
+     * would happily read forever) or is missing.
+     */
     private static Object fifoIdentity(Path p) {
         try {
             Map<String, Object> a = Files.readAttributes(p, "unix:mode,dev,ino");

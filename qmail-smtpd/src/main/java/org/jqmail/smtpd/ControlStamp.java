@@ -25,7 +25,7 @@ import java.util.Map;
  */
 final class ControlStamp {
     /** Longer than any file-system timestamp granularity (FAT: 2 s) plus the coarse/fine clock skew. */
-    static final long RACY_MILLIS = 2000;
+    static final long RACY_MILLIS = org.jqmail.common.FileStamp.RACY_MILLIS;
     private static final String ATTRIBUTES = "unix:dev,ino,size,lastModifiedTime,ctime";
 
     /** One file's stat; null in {@link #stats} stands for an absent file. */

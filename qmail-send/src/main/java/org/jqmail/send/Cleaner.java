@@ -10,9 +10,9 @@ import java.util.List;
  * qmail-send's side of the qmail-clean protocol (qmail-clean(8)): a request is {@code todo/N\0} (remove
  * intd/N and todo/N) or {@code foop/N\0} (remove intd/N and mess/S/N); the answer is one byte, {@code +}
  * done, anything else not done. qmail-clean answers in order, so several requests may be written before
- * the answers are read (the todo thread does that for a batch: one round trip instead of one per message).
+ * the answers are read (a commit does that for its batch: one round trip instead of one per message).
  * <p>
- * Shared by the todo thread and the finishing thread, hence synchronized: a batch of requests and its
+ * Shared by the commit and the finishing thread, hence synchronized: a batch of requests and its
  * answers are one exchange. A lost connection is {@link Lost}; qmail-send then stops
  * ("oh no! lost qmail-clean connection! dying...").
  */

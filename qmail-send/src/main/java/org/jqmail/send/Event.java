@@ -14,7 +14,7 @@ sealed interface Event {
     /** qmail-clean's pipe closed. */
     record CleanLost() implements Event {}
 
-    /** todo/N is preprocessed and removed: deliver it now on the channels that have recipients. */
+    /** todo/N is preprocessed (and held, {@link Commits}): deliver it now on the channels that have recipients. */
     record Preprocessed(long id, boolean local, boolean remote) implements Event {}
 
     /** Finishing message N failed (a warning was logged): try again later. */

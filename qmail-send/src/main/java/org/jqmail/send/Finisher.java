@@ -16,9 +16,9 @@ import org.jqmail.queue.client.QueueClient;
 import org.jqmail.queue.client.QueueResult;
 
 /**
- * The finishing thread: a message with no recipients left (no local/N, no remote/N) gets its bounce
- * injected, info/N removed, {@code end msg} logged, and then mess/N removed through qmail-clean (qmail-send.c
- * messdone(), injectbounce()). Bounces run qmail-queue, a process start, so this is done off the event
+ * The finishing thread: a message with no recipients left (no local/N, no remote/N) gets its todo/N
+ * removed if {@link Commits} still held it, its bounce injected, info/N removed, {@code end msg} logged,
+ * and then mess/N removed through qmail-clean (qmail-send.c messdone(), injectbounce()). Bounces run qmail-queue, a process start, so this is done off the event
  * loop, which meanwhile keeps delivering. A failure is logged and handed back to the loop
  * ({@link Event.FinishFailed}), which retries after {@link Send#SLEEP_SYSFAIL} seconds.
  * <p>
@@ -40,6 +40,7 @@ final class Finisher implements Runnable {
     private final QueueLayout queue;
     private final Log log;
     private final Cleaner cleaner;
+    private final Commits commits;
     private final Supplier<Controls> controls;
     private final Injector injector;
     private final BlockingQueue<Event> events;
@@ -48,11 +49,12 @@ final class Finisher implements Runnable {
     private volatile boolean stop;
     private long cleanupTime = Send.now();
 
-    Finisher(QueueLayout queue, Log log, Cleaner cleaner, Supplier<Controls> controls, Injector injector,
-            BlockingQueue<Event> events) {
+    Finisher(QueueLayout queue, Log log, Cleaner cleaner, Commits commits, Supplier<Controls> controls,
+            Injector injector, BlockingQueue<Event> events) {
         this.queue = queue;
         this.log = log;
         this.cleaner = cleaner;
+        this.commits = commits;
         this.controls = controls;
         this.injector = injector;
         this.events = events;
@@ -109,6 +111,7 @@ final class Finisher implements Runnable {
                 return false;
             }
         }
+        if (!removeHeldTodo(id)) return false;
         int t = FileProbe.exists(queue.todo(id));
         if (t > 0) return true;
         if (t < 0) {
@@ -132,6 +135,29 @@ final class Finisher implements Runnable {
         log.endMsg(id);
         if (!cleaner.clean("foop/" + id)) log.warning("qmail-clean unable to clean up foop/" + id);
         return true;
+    }
+
+    /**
+     * A message finished while {@link Commits} still held its todo/N: that is removed first (unsynced,
+     * as the rest of its files), so that from here on it is a message like any other. False after a
+     * logged warning; the message is then committed instead, and finished at the retry.
+     */
+    private boolean removeHeldTodo(long id) throws Cleaner.Lost {
+        try {
+            if (!commits.claim(id)) return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        boolean removed = false;
+        try {
+            removed = cleaner.clean("todo/" + id);
+            if (!removed) log.warning("qmail-clean unable to clean up todo/" + id);
+        } finally {
+            if (removed) commits.finished(id);
+            else commits.released(id);
+        }
+        return removed;
     }
 
     /** injectbounce(): true if there was no bounce, or it is queued (or dropped) and bounce/N is gone. */

@@ -101,6 +101,7 @@ final class Send {
     private boolean cleanLost;
     private long recent;
 
+    private Commits commits;
     private TodoScan todoScan;
     private Finisher finisher;
 
@@ -140,8 +141,9 @@ final class Send {
         // the todo thread starts only after the scan of info/: a message it finishes meanwhile would
         // otherwise be found by both
         Todo todo = new Todo(queue, log, () -> controls.rewrite());
-        todoScan = new TodoScan(queue, todo, cleaner, log, events);
-        finisher = new Finisher(queue, log, cleaner, this::controls, injector, events);
+        commits = new Commits(queue, cleaner, log, events);
+        todoScan = new TodoScan(queue, todo, commits, log, events);
+        finisher = new Finisher(queue, log, cleaner, commits, this::controls, injector, events);
         status();
         for (SpawnLink l : links) l.start();
         todoScan.start();
@@ -167,6 +169,7 @@ final class Send {
         }
         todoScan.stop(30_000);
         finisher.stop(120_000);
+        commits.stop(); // what is still held (deferred, or finishing failed) is committed as qmail would have
         pqfinish();
         log.exiting();
         return lostConnection ? 111 : 0;

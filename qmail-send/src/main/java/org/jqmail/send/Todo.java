@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
@@ -27,38 +28,34 @@ import org.jqmail.common.QueueLayout;
  *     by {@link Rewrite}, created only for a channel that has recipients.
  * </ul>
  * Stale info/local/remote files of an earlier, interrupted attempt are removed first, and the new ones
- * are created exclusively, written and forced. Removing todo/N (through qmail-clean) is the caller's
- * commit, after it has also synced the directories ({@link Prepared#dirs}); until then a crash leaves
+ * are created exclusively, written and closed. Forcing them and removing todo/N (through qmail-clean)
+ * is {@link Commits}' commit, for a message still queued after its hold; until then a crash leaves
  * todo/N in place and the whole thing is redone. Any trouble is logged with qmail's warning text and the
  * message is left in todo/ to be tried at the next scan: a corrupt todo file is reported, never fatal.
  */
 final class Todo {
     /**
-     * A message whose files are written but not yet forced, waiting for the batch commit: {@link #force}
-     * them, sync {@link #dirs}, then remove todo/N. Holds the open files until {@link #close}.
+     * A message whose files are written and closed but not yet forced: {@link Commits} holds it while
+     * it is delivered, and commits it ({@link #force}, then its files' directories synced, then todo/N
+     * removed) unless it is finished first.
      */
-    record Prepared(long id, boolean local, boolean remote, Path[] dirs, FileChannel[] files, String[] names) {
-        /** fsync every file; false after a logged warning (the message then stays in todo/). */
+    record Prepared(long id, boolean local, boolean remote, Path[] files, String[] names) {
+        /**
+         * fsync every file that is still there (one gone was removed by the delivery that finished its
+         * recipients); false after a logged warning (the message then stays in todo/).
+         */
         boolean force(Log log) {
             for (int i = 0; i < files.length; i++) {
-                try {
-                    files[i].force(true);
+                try (FileChannel ch = FileChannel.open(files[i], StandardOpenOption.WRITE)) {
+                    ch.force(true);
+                } catch (NoSuchFileException e) {
+                    // finished on this channel already: nothing of it is needed after a crash
                 } catch (IOException e) {
                     log.warning("trouble fsyncing " + names[i]);
                     return false;
                 }
             }
             return true;
-        }
-
-        void close() {
-            for (FileChannel f : files) {
-                try {
-                    f.close();
-                } catch (IOException e) {
-                    // forced already, or being abandoned
-                }
-            }
         }
     }
 
@@ -75,13 +72,16 @@ final class Todo {
         this.rewrite = rewrite;
     }
 
-    /** Preprocesses todo/N; null if that failed (a warning is logged and todo/N stays). */
+    /** Preprocesses todo/N; null if it is gone, or if that failed (a warning is logged and todo/N stays). */
     Prepared prepare(long id) {
         Path todo = queue.todo(id);
         String todoName = "todo/" + id;
         InputStream in;
         try {
             in = new BufferedInputStream(Files.newInputStream(todo), 8192);
+        } catch (NoSuchFileException e) {
+            // listed by a scan, then finished and removed while the scan went on (Commits): not an error
+            return null;
         } catch (IOException e) {
             log.warning("unable to open " + todoName);
             return null;
@@ -113,23 +113,17 @@ final class Todo {
                 if (chan[c] != null && !chan[c].finish(log, chanName(id, c))) return null;
             }
             int n = 1 + (chan[0] != null ? 1 : 0) + (chan[1] != null ? 1 : 0);
-            Path[] dirs = new Path[n];
-            FileChannel[] files = new FileChannel[n];
+            Path[] files = new Path[n];
             String[] names = new String[n];
-            dirs[0] = queue.info(id).getParent();
-            files[0] = info.ch;
+            files[0] = queue.info(id);
             names[0] = infoName(id);
             int k = 1;
             for (int c = 0; c < Channel.COUNT; c++) {
                 if (chan[c] == null) continue;
-                dirs[k] = chanPath(id, c).getParent();
-                files[k] = chan[c].ch;
+                files[k] = chanPath(id, c);
                 names[k++] = chanName(id, c);
             }
-            Prepared p = new Prepared(id, chan[Channel.LOCAL] != null, chan[Channel.REMOTE] != null, dirs, files, names);
-            info = null; // the files now belong to p
-            chan[0] = chan[1] = null;
-            return p;
+            return new Prepared(id, chan[Channel.LOCAL] != null, chan[Channel.REMOTE] != null, files, names);
         } catch (IOException e) {
             log.warning("trouble reading " + todoName); // closing it failed; harmless, but be told
             return null;
@@ -251,9 +245,8 @@ final class Todo {
         }
 
         /**
-         * Flush; false after a logged warning. The fsync is the batch commit's ({@link Prepared#force}):
-         * forcing files only after the whole batch is written lets one journal commit carry them all
-         * (ext4 measured here: 60 messages/s forcing each file at once, see docs/qmail-send.md).
+         * Flush; false after a logged warning. The fsync is the commit's ({@link Prepared#force}), if the
+         * message is still queued by then ({@link Commits}).
          */
         boolean finish(Log log, String name) {
             try {
@@ -279,7 +272,7 @@ final class Todo {
             try {
                 ch.close();
             } catch (IOException e) {
-                // forced already, or being abandoned
+                // Linux reports write errors at the write; the commit's fsync would report any other
             }
         }
     }

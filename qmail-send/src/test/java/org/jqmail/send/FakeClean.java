@@ -13,9 +13,16 @@ final class FakeClean {
     private final QueueLayout q;
     private final ArrayDeque<Integer> answers = new ArrayDeque<>();
     private final ByteArrayOutputStream request = new ByteArrayOutputStream();
+    private final java.util.concurrent.CountDownLatch gate;
 
     FakeClean(QueueLayout q) {
+        this(q, new java.util.concurrent.CountDownLatch(0));
+    }
+
+    /** One whose answers are read only once {@code gate} is open: a qmail-clean that is slow to answer. */
+    FakeClean(QueueLayout q, java.util.concurrent.CountDownLatch gate) {
         this.q = q;
+        this.gate = gate;
     }
 
     Cleaner cleaner() {
@@ -38,7 +45,12 @@ final class FakeClean {
         };
         InputStream in = new InputStream() {
             @Override
-            public int read() {
+            public int read() throws IOException {
+                try {
+                    gate.await();
+                } catch (InterruptedException e) {
+                    throw new java.io.InterruptedIOException();
+                }
                 synchronized (answers) {
                     Integer a = answers.poll();
                     return a == null ? -1 : a;

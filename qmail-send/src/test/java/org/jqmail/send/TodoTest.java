@@ -97,6 +97,14 @@ class TodoTest {
     }
 
     @Test
+    void aTodoFileGoneSinceTheScanListedItIsNoWarning() throws IOException {
+        long n = q.inject("s@x", List.of("a@example.com"), "x");
+        Files.delete(q.layout.todo(n)); // finished and removed while the scan went on
+        assertNull(todo.prepare(n));
+        assertEquals("", log());
+    }
+
+    @Test
     void missingMessFileIsLoggedAndLeft() throws IOException {
         long n = q.inject("s@x", List.of("a@example.com"), "x");
         Files.delete(q.layout.mess(n));
@@ -113,17 +121,19 @@ class TodoTest {
     }
 
     @Test
-    void scanCommitsThroughQmailCleanAndPostsEvents() throws Exception {
+    void scanPostsEventsAndACommitRemovesTodoThroughQmailClean() throws Exception {
         long a = q.inject("s@x", List.of("a@example.com"), "1");
         long b = q.inject("s@x", List.of("b@elsewhere.org"), "2");
         long bad = q.injectRaw("Qbad\0".getBytes(StandardCharsets.ISO_8859_1), "3");
         LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
         FakeClean clean = new FakeClean(q.layout);
-        TodoScan scan = new TodoScan(q.layout, todo, clean.cleaner(), log, events);
+        Commits commits = new Commits(q.layout, clean.cleaner(), log, events, 3_600_000);
+        TodoScan scan = new TodoScan(q.layout, todo, commits, log, events);
         scan.scan();
         assertEquals(2, events.size());
         assertTrue(events.contains(new Event.Preprocessed(a, true, false)));
         assertTrue(events.contains(new Event.Preprocessed(b, false, true)));
+        commits.stop();
         assertFalse(Files.exists(q.layout.todo(a)));
         assertFalse(Files.exists(q.layout.intd(b)));
         assertTrue(Files.exists(q.layout.todo(bad)));
@@ -138,7 +148,8 @@ class TodoTest {
         Path fifo = q.layout.trigger();
         assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
         LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
-        TodoScan scan = new TodoScan(q.layout, todo, new FakeClean(q.layout).cleaner(), log, events);
+        TodoScan scan = new TodoScan(q.layout, todo, new Commits(q.layout, new FakeClean(q.layout).cleaner(), log, events),
+            log, events);
         scan.checkTriggerMillis = 50;
         scan.start();
         try {

@@ -1,0 +1,270 @@
+package org.jqmail.send;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.jqmail.common.DurableFiles;
+import org.jqmail.common.QueueLayout;
+import org.jqmail.common.TimeoutTimer;
+
+/**
+ * Preprocessed messages whose todo/N is still in place, and the commit that ends that: the second half
+ * of qmail-send.c todo_do(), held back for {@link #HOLD_MILLIS}.
+ * <p>
+ * qmail forces info/N and local/N or remote/N, and removes todo/N, before a message's first delivery.
+ * Most messages are delivered within milliseconds and their files removed again right after, so those
+ * four file and directory syncs per message were written for a crash in those milliseconds only, and
+ * they competed on the disk with qmail-queue's syncs of the next message (docs/DECISIONS.md "todo/N
+ * held until the message is done"). Here a message is delivered from its new files at once
+ * ({@link #hold}); todo/N, intd/N and mess/N, durable since qmail-queue's commit, stay its durable
+ * record, and one of two things ends the hold:
+ * <ul>
+ * <li>the message is finished within the hold: the finishing thread {@link #claim claims} it and has
+ *     todo/N removed, as unsynced as the removal of its other files;
+ * <li>it is still queued after {@link #HOLD_MILLIS} (deferred, waiting for a slot, many recipients): it
+ *     is committed as qmail does, in batches: the files forced, their directories synced, then todo/N
+ *     removed through qmail-clean.
+ * </ul>
+ * A crash during the hold leaves todo/N, and the todo thread preprocesses the message again (stale
+ * files removed first, as always): nothing accepted is lost, and recipients delivered in the hold are
+ * delivered once more, the duplicate that qmail's own design accepts for a crash between a delivery
+ * and its mark. An orderly stop commits every message still held.
+ */
+final class Commits {
+    /** How long a preprocessed message is delivered from unforced files before it is committed. */
+    static final long HOLD_MILLIS = 1000;
+    /** Threads that fsync a batch's files and directories concurrently. */
+    private static final int FSYNC_THREADS = 16;
+    private static final ExecutorService FSYNC = Executors.newFixedThreadPool(FSYNC_THREADS, r -> {
+        Thread t = new Thread(r, "qmail-send fsync");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private enum State { HELD, COMMITTING, COMMITTED, FINISHING }
+
+    /** One held message; its state is guarded by its own monitor. */
+    private static final class Held {
+        final Todo.Prepared prepared;
+        long since; // System.nanoTime() when held (or when released again)
+        State state = State.HELD;
+        TimeoutTimer.Timeout timeout;
+
+        Held(Todo.Prepared prepared, long since) {
+            this.prepared = prepared;
+            this.since = since;
+        }
+    }
+
+    private final QueueLayout queue;
+    private final Cleaner cleaner;
+    private final Log log;
+    private final BlockingQueue<Event> events;
+    private final long holdNanos;
+    private final TimeoutTimer timer = TimeoutTimer.start("qmail-send commit");
+    private final ConcurrentHashMap<Long, Held> held = new ConcurrentHashMap<>();
+    /** One commit at a time: the timer's and the stop's. */
+    private final Object committing = new Object();
+
+    Commits(QueueLayout queue, Cleaner cleaner, Log log, BlockingQueue<Event> events) {
+        this(queue, cleaner, log, events, HOLD_MILLIS);
+    }
+
+    /** For tests: a shorter hold. */
+    Commits(QueueLayout queue, Cleaner cleaner, Log log, BlockingQueue<Event> events, long holdMillis) {
+        this.queue = queue;
+        this.cleaner = cleaner;
+        this.log = log;
+        this.events = events;
+        this.holdNanos = TimeUnit.MILLISECONDS.toNanos(holdMillis);
+    }
+
+    /** True while todo/N of message {@code id} is held: the todo thread must not preprocess it again. */
+    boolean holds(long id) {
+        return held.containsKey(id);
+    }
+
+    /** Message {@code p} is preprocessed and about to be delivered; committed unless finished in the hold. */
+    void hold(Todo.Prepared p) {
+        Held h = new Held(p, System.nanoTime());
+        held.put(p.id(), h);
+        arm(h, holdNanos);
+    }
+
+    private void arm(Held h, long nanos) {
+        TimeoutTimer.Timeout t = timer.arm(nanos, TimeUnit.NANOSECONDS, this::commitDue);
+        synchronized (h) {
+            h.timeout = t;
+        }
+    }
+
+    /**
+     * The finishing thread's: message {@code id} has no recipients left. True when its todo/N was
+     * still held and is now the caller's to remove, then {@link #finished} or {@link #released}; false
+     * when it was committed (todo/N is gone) or never held. Waits while a commit of it runs.
+     */
+    boolean claim(long id) throws InterruptedException {
+        Held h = held.get(id);
+        if (h == null) return false;
+        synchronized (h) {
+            while (h.state == State.COMMITTING) h.wait();
+            if (h.state == State.COMMITTED) return false;
+            h.state = State.FINISHING;
+            if (h.timeout != null) h.timeout.cancel();
+            return true;
+        }
+    }
+
+    /** todo/N of a claimed message is removed: it is no longer held. */
+    void finished(long id) {
+        held.remove(id);
+    }
+
+    /** The claimant could not finish message {@code id}: it is committed at the next look instead. */
+    void released(long id) {
+        Held h = held.get(id);
+        if (h == null) return;
+        synchronized (h) {
+            if (h.state != State.FINISHING) return;
+            h.state = State.HELD;
+            h.since = System.nanoTime() - holdNanos;
+        }
+        arm(h, 0);
+    }
+
+    /** Messages held now. */
+    int held() {
+        return held.size();
+    }
+
+    /** At an orderly end, after the event loop has ended (no more marks are written): commits every held message. */
+    void stop() {
+        timer.stop();
+        commit(h -> true);
+    }
+
+    /** The timer's task: every message held for {@link #HOLD_MILLIS} or longer. */
+    void commitDue() {
+        long now = System.nanoTime();
+        commit(h -> now - h.since >= holdNanos);
+    }
+
+    private void commit(Predicate<Held> due) {
+        synchronized (committing) {
+            List<Held> batch = new ArrayList<>();
+            for (Held h : held.values()) {
+                synchronized (h) {
+                    if (h.state == State.HELD && due.test(h)) {
+                        h.state = State.COMMITTING;
+                        batch.add(h);
+                    }
+                }
+            }
+            if (batch.isEmpty()) return;
+            boolean[] committed = new boolean[batch.size()];
+            try {
+                commit(batch, committed);
+            } catch (Cleaner.Lost e) {
+                events.add(new Event.CleanLost());
+            } finally {
+                for (int i = 0; i < batch.size(); i++) settle(batch.get(i), committed[i]);
+            }
+        }
+    }
+
+    /** After a commit: gone from the held ones (todo/N is removed), or held again to be retried later. */
+    private void settle(Held h, boolean committed) {
+        long id = h.prepared.id();
+        synchronized (h) {
+            if (committed) {
+                h.state = State.COMMITTED;
+                held.remove(id);
+            } else {
+                h.state = State.HELD;
+                h.since = System.nanoTime() + TimeUnit.SECONDS.toNanos(Send.SLEEP_SYSFAIL) - holdNanos;
+            }
+            h.notifyAll();
+        }
+        if (!committed) arm(h, TimeUnit.SECONDS.toNanos(Send.SLEEP_SYSFAIL));
+    }
+
+    /**
+     * Makes the batch's files and directory entries durable, then removes todo/N for each
+     * (qmail-clean); {@code committed[i]} tells which todo/N is gone.
+     */
+    private void commit(List<Held> batch, boolean[] committed) throws Cleaner.Lost {
+        // The fsyncs of a batch run side by side: a journaling file system folds concurrent fsyncs into
+        // one commit (jbd2 on ext4), where one after the other each waits for a commit of its own. A
+        // batch of one message is forced here, in this thread: handing its fsyncs to the pool and
+        // waiting for them costs more context switches than they take.
+        boolean inline = batch.size() == 1;
+        List<Future<Boolean>> forced = new ArrayList<>(batch.size());
+        for (Held h : batch) forced.add(run(inline, () -> h.prepared.force(log)));
+        List<Integer> ok = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) if (done(forced.get(i))) ok.add(i);
+        if (ok.isEmpty()) return;
+        Set<Path> dirs = new LinkedHashSet<>();
+        for (int i : ok) for (Path f : batch.get(i).prepared.files()) dirs.add(f.getParent());
+        List<Future<Boolean>> synced = new ArrayList<>(dirs.size());
+        for (Path d : dirs) {
+            synced.add(run(inline, () -> {
+                try {
+                    DurableFiles.syncDirectory(d);
+                    return true;
+                } catch (IOException e) {
+                    log.warning("trouble fsyncing " + queue.queue().relativize(d) + "; will try again later");
+                    return false;
+                }
+            }));
+        }
+        boolean allSynced = true;
+        for (Future<Boolean> f : synced) allSynced &= done(f);
+        // qmail assumes synchronous directories; without the sync a crash could lose the new files
+        // after todo/ is gone, so the batch stays in todo/ to be tried again
+        if (!allSynced) return;
+        List<String> names = new ArrayList<>(ok.size());
+        for (int i : ok) names.add("todo/" + batch.get(i).prepared.id());
+        byte[] answers = cleaner.clean(names);
+        for (int k = 0; k < answers.length; k++) {
+            if (answers[k] == '+') {
+                committed[ok.get(k)] = true;
+            } else {
+                log.warning("qmail-clean unable to clean up " + names.get(k));
+            }
+        }
+    }
+
+    private static boolean done(Future<Boolean> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            return false;
+        }
+    }
+
+    /** {@code task} in the fsync pool, or done already in this thread when {@code here}. */
+    private static Future<Boolean> run(boolean here, Callable<Boolean> task) {
+        if (!here) return FSYNC.submit(task);
+        try {
+            return CompletableFuture.completedFuture(task.call());
+        } catch (Exception e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+}

@@ -39,9 +39,11 @@ import org.jqmail.common.TimeoutTimer;
  *     removed through qmail-clean.
  * </ul>
  * A crash during the hold leaves todo/N, and the todo thread preprocesses the message again (stale
- * files removed first, as always): nothing accepted is lost, and recipients delivered in the hold are
- * delivered once more, the duplicate that qmail's own design accepts for a crash between a delivery
- * and its mark. An orderly stop commits every message still held.
+ * files removed first, as always): nothing accepted is lost. Only messages of one recipient are held
+ * past their preprocessing: for them a crash in the hold repeats at most that one delivery, in the
+ * window between a delivery and its record that qmail has too. A message of several recipients is
+ * committed before its first delivery ({@link #commitNow}), as in qmail, so that a crash does not
+ * repeat the deliveries already made. An orderly stop commits every message still held.
  */
 final class Commits {
     /** How long a preprocessed message is delivered from unforced files before it is committed. */
@@ -154,6 +156,15 @@ final class Commits {
     void stop() {
         timer.stop();
         commit(h -> true);
+    }
+
+    /**
+     * The todo thread's, for messages of several recipients, before it posts them: committed now, as
+     * qmail does, so that a crash after some of their deliveries does not repeat those. One that
+     * cannot be committed stays held (and is tried again later).
+     */
+    void commitNow(Set<Long> ids) {
+        commit(h -> ids.contains(h.prepared.id()));
     }
 
     /** The timer's task: every message held for {@link #HOLD_MILLIS} or longer. */

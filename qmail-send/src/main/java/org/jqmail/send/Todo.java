@@ -39,7 +39,7 @@ final class Todo {
      * it is delivered, and commits it ({@link #force}, then its files' directories synced, then todo/N
      * removed) unless it is finished first.
      */
-    record Prepared(long id, boolean local, boolean remote, Path[] files, String[] names) {
+    record Prepared(long id, boolean local, boolean remote, int recipients, Path[] files, String[] names) {
         /**
          * fsync every file that is still there (one gone was removed by the delivery that finished its
          * recipients); false after a logged warning (the message then stays in todo/).
@@ -123,7 +123,9 @@ final class Todo {
                 files[k] = chanPath(id, c);
                 names[k++] = chanName(id, c);
             }
-            return new Prepared(id, chan[Channel.LOCAL] != null, chan[Channel.REMOTE] != null, files, names);
+            int recipients = 0;
+            for (Output o : chan) if (o != null) recipients += o.records;
+            return new Prepared(id, chan[Channel.LOCAL] != null, chan[Channel.REMOTE] != null, recipients, files, names);
         } catch (IOException e) {
             log.warning("trouble reading " + todoName); // closing it failed; harmless, but be told
             return null;
@@ -221,12 +223,14 @@ final class Todo {
     private static final class Output {
         private final FileChannel ch;
         private final ByteBuffer buf = ByteBuffer.allocate(16 * 1024);
+        private int records;
 
         Output(Path p) throws IOException {
             ch = FileChannel.open(p, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), MODE_0600);
         }
 
         void record(byte[] bytes) throws IOException {
+            records++;
             if (buf.remaining() < bytes.length + 1) flush();
             if (buf.remaining() < bytes.length + 1) {
                 writeFully(ByteBuffer.wrap(bytes));

@@ -4,6 +4,10 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import org.jqmail.common.QueueLayout;
 
@@ -14,8 +18,9 @@ import org.jqmail.common.QueueLayout;
  * This is the cure for the "silly qmail syndrome" (notqmail GH#104, the ext-todo patch): qmail-send does
  * its todo work in the loop that also starts deliveries, one fsync-bound message per turn, so at high
  * injection rates either the delivery slots go idle or todo/ grows without bound. Here todo work has its
- * own thread, and it forces nothing: each message is posted to the loop as soon as its files are
- * written, and {@link Commits} makes them durable only if the message is still queued after a hold.
+ * own thread. A message of one recipient is posted to the loop as soon as its files are written, and
+ * {@link Commits} makes them durable only if it is still queued after a hold; one of several is
+ * committed first, group-committed with the others of the scan.
  * <p>
  * The thread waits for the next pull in the trigger FIFO itself ({@link Trigger}): a thread of its own
  * reading the FIFO and waking this one cost a wake-up per message. Without a FIFO it
@@ -27,6 +32,9 @@ final class TodoScan implements Runnable {
     static final long SLEEP_TODO = 1500;
     /** How often the alarm thread looks whether lock/trigger is still the FIFO held open (one stat). */
     static final long CHECK_TRIGGER_SECONDS = 60;
+    /** Messages of several recipients committed together at most, and for at most this long. */
+    static final int BATCH = 64;
+    static final long BATCH_MILLIS = 20;
 
     private final QueueLayout queue;
     private final Todo todo;
@@ -173,9 +181,12 @@ final class TodoScan implements Runnable {
 
     /**
      * One pass over todo/: each message not held already is preprocessed, held ({@link Commits}) and
-     * posted to the loop, which delivers it at once.
+     * posted to the loop, which delivers it at once. Messages of several recipients are committed
+     * first, in batches of up to {@link #BATCH} or {@link #BATCH_MILLIS}, and posted after.
      */
     void scan() {
+        List<Todo.Prepared> batch = new ArrayList<>();
+        long started = 0;
         try (DirectoryStream<Path> dir = Files.newDirectoryStream(queue.queue().resolve("todo"))) {
             for (Path p : dir) {
                 if (stop) break;
@@ -184,10 +195,32 @@ final class TodoScan implements Runnable {
                 Todo.Prepared prepared = todo.prepare(id);
                 if (prepared == null) continue;
                 commits.hold(prepared); // before the loop can finish it: the finisher claims it from there
-                events.add(new Event.Preprocessed(id, prepared.local(), prepared.remote()));
+                if (prepared.recipients() <= 1) {
+                    post(prepared);
+                    continue;
+                }
+                if (batch.isEmpty()) started = System.nanoTime();
+                batch.add(prepared);
+                if (batch.size() >= BATCH || System.nanoTime() - started > BATCH_MILLIS * 1_000_000) {
+                    commitAndPost(batch);
+                }
             }
         } catch (IOException | java.nio.file.DirectoryIteratorException e) {
             log.warning("unable to read todo; will try again later");
         }
+        commitAndPost(batch);
+    }
+
+    private void commitAndPost(List<Todo.Prepared> batch) {
+        if (batch.isEmpty()) return;
+        Set<Long> ids = new HashSet<>();
+        for (Todo.Prepared p : batch) ids.add(p.id());
+        commits.commitNow(ids);
+        for (Todo.Prepared p : batch) post(p);
+        batch.clear();
+    }
+
+    private void post(Todo.Prepared p) {
+        events.add(new Event.Preprocessed(p.id(), p.local(), p.remote()));
     }
 }

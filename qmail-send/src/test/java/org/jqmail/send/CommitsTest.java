@@ -24,9 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * todo/N held while the message is delivered: removed by the finisher when the message is done within
- * the hold, committed (files kept, todo/N removed) when it is still queued after it or at a stop, never
- * preprocessed twice while held, and a claim that meets a running commit waits for it.
+ * todo/N of a one-recipient message held while it is delivered: removed by the finisher when the
+ * message is done within the hold, committed (files kept, todo/N removed) when it is still queued after
+ * it or at a stop, never preprocessed twice while held, and a claim that meets a running commit waits
+ * for it; a message of several recipients committed before it is posted.
  */
 class CommitsTest {
     static final long FOREVER = 3_600_000;
@@ -66,20 +67,35 @@ class CommitsTest {
     }
 
     @Test
-    void aScanPostsTheMessageAtOnceAndKeepsTodoUntilTheHoldEnds() throws Exception {
-        long n = q.inject("s@x", List.of("a@example.com", "b@elsewhere.org"), "1");
+    void aScanPostsAOneRecipientMessageAtOnceAndKeepsTodoUntilTheHoldEnds() throws Exception {
+        long n = q.inject("s@x", List.of("b@elsewhere.org"), "1");
         Commits commits = new Commits(q.layout, new FakeClean(q.layout).cleaner(), log, events, 200);
         scan(commits).scan();
-        assertEquals(new Event.Preprocessed(n, true, true), events.poll());
+        assertEquals(new Event.Preprocessed(n, false, true), events.poll());
         assertTrue(Files.exists(q.layout.todo(n)), "held: todo/N is still the message's durable record");
         assertTrue(Files.exists(q.layout.remote(n)));
         await("the commit after the hold", () -> !Files.exists(q.layout.todo(n)));
         assertFalse(Files.exists(q.layout.intd(n)));
         assertEquals("Fs@x\0", q.text(q.layout.info(n)));
-        assertEquals("Ta@example.com\0", q.text(q.layout.local(n)));
         assertEquals("Tb@elsewhere.org\0", q.text(q.layout.remote(n)));
         assertEquals(0, commits.held());
         assertTrue(events.isEmpty(), "posted once");
+    }
+
+    /** A crash after some of its deliveries must not repeat them: committed before the loop sees it. */
+    @Test
+    void aMessageOfSeveralRecipientsIsCommittedBeforeItIsPosted() throws Exception {
+        long n = q.inject("s@x", List.of("a@example.com", "b@elsewhere.org"), "1");
+        long one = q.inject("s@x", List.of("c@example.com"), "2");
+        Commits commits = new Commits(q.layout, new FakeClean(q.layout).cleaner(), log, events, FOREVER);
+        scan(commits).scan();
+        assertEquals(java.util.Set.of(new Event.Preprocessed(n, true, true), new Event.Preprocessed(one, true, false)),
+            java.util.Set.copyOf(events));
+        assertFalse(Files.exists(q.layout.todo(n)), "committed");
+        assertEquals("Ta@example.com\0", q.text(q.layout.local(n)));
+        assertEquals("Tb@elsewhere.org\0", q.text(q.layout.remote(n)));
+        assertTrue(Files.exists(q.layout.todo(one)), "held");
+        assertEquals(1, commits.held());
     }
 
     @Test
@@ -125,13 +141,13 @@ class CommitsTest {
 
     @Test
     void aChannelFileRemovedBeforeTheCommitIsNoTrouble() throws Exception {
-        long n = q.inject("s@x", List.of("a@example.com", "b@elsewhere.org"), "1");
+        long n = q.inject("s@x", List.of("b@elsewhere.org"), "1");
         Commits commits = new Commits(q.layout, new FakeClean(q.layout).cleaner(), log, events, FOREVER);
         scan(commits).scan();
-        Files.delete(q.layout.remote(n)); // the remote recipient done; the local one deferred
+        Files.delete(q.layout.remote(n)); // delivered; the finisher has not come to it yet
         commits.stop();
         assertFalse(Files.exists(q.layout.todo(n)));
-        assertTrue(Files.exists(q.layout.local(n)));
+        assertTrue(Files.exists(q.layout.info(n)));
         assertFalse(log().contains("warning"), log());
     }
 

@@ -28,7 +28,7 @@ import org.jqmail.common.TimeoutTimer;
  * Most messages are delivered within milliseconds and their files removed again right after, so those
  * four file and directory syncs per message were written for a crash in those milliseconds only, and
  * they competed on the disk with qmail-queue's syncs of the next message (docs/DECISIONS.md "todo/N
- * held until the message is done"). Here a message is delivered from its new files at once
+ * held while the message is delivered"). Here a message is delivered from its new files at once
  * ({@link #hold}); todo/N, intd/N and mess/N, durable since qmail-queue's commit, stay its durable
  * record, and one of two things ends the hold:
  * <ul>

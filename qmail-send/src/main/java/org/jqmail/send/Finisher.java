@@ -18,9 +18,10 @@ import org.jqmail.queue.client.QueueResult;
 /**
  * The finishing thread: a message with no recipients left (no local/N, no remote/N) gets its todo/N
  * removed if {@link Commits} still held it, its bounce injected, info/N removed, {@code end msg} logged,
- * and then mess/N removed through qmail-clean (qmail-send.c messdone(), injectbounce()). Bounces run qmail-queue, a process start, so this is done off the event
- * loop, which meanwhile keeps delivering. A failure is logged and handed back to the loop
- * ({@link Event.FinishFailed}), which retries after {@link Send#SLEEP_SYSFAIL} seconds.
+ * and then mess/N removed through qmail-clean (qmail-send.c messdone(), injectbounce()). Bounces run
+ * qmail-queue, a process start, so this is done off the event loop, which meanwhile keeps delivering.
+ * A failure is logged and handed back to the loop ({@link Event.FinishFailed}), which retries after
+ * {@link Send#SLEEP_SYSFAIL} seconds.
  * <p>
  * It also does qmail's cleanup of old debris, every {@link #SLEEP_CLEANUP} seconds: a mess/ file with
  * neither info nor todo, not accessed for {@link #OSSIFIED} seconds (longer than qmail-queue's 24-hour

@@ -125,7 +125,9 @@ final class Todo {
             }
             int recipients = 0;
             for (Output o : chan) if (o != null) recipients += o.records;
-            return new Prepared(id, chan[Channel.LOCAL] != null, chan[Channel.REMOTE] != null, recipients, files, names);
+            boolean local = chan[Channel.LOCAL] != null;
+            boolean remote = chan[Channel.REMOTE] != null;
+            return new Prepared(id, local, remote, recipients, files, names);
         } catch (IOException e) {
             log.warning("trouble reading " + todoName); // closing it failed; harmless, but be told
             return null;

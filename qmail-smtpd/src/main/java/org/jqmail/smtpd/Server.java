@@ -232,8 +232,10 @@ public final class Server implements AutoCloseable {
                 + (args.localName() == null ? "" : safe(args.localName())) + ":" + safe(env.get("TCPLOCALIP")) + ":" + local.getPort()
                 + " :" + safe(remoteIp) + "::" + remote.getPort());
         }
+        // the session may take long: its start is logged now; a denial before the close, as tcpserver's
+        // child says "deny" before it exits (a client that sees the close finds the line written)
+        flush(lines);
         if (deny) return;
-        flush(lines); // the session may take long: its start is logged now
         int code;
         try {
             OutputStream out = s.getOutputStream();

@@ -3,6 +3,8 @@ package org.jqmail.send;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -43,11 +45,20 @@ import org.jqmail.common.TimeoutTimer;
  * past their preprocessing: for them a crash in the hold repeats at most that one delivery, in the
  * window between a delivery and its record that qmail has too. A message of several recipients is
  * committed before its first delivery ({@link #commitNow}), as in qmail, so that a crash does not
- * repeat the deliveries already made. An orderly stop commits every message still held.
+ * repeat the deliveries already made; so is any message while {@link #MAX_HELD} are held. An orderly
+ * stop commits every message still held.
  */
 final class Commits {
     /** How long a preprocessed message is delivered from unforced files before it is committed. */
     static final long HOLD_MILLIS = 1000;
+    /**
+     * Held messages at most: beyond that the deliveries are behind (a burst, a queue full after a
+     * restart), the next messages would not be finished within the hold anyway, and the todo thread
+     * commits them before it posts them.
+     */
+    static final int MAX_HELD = 1000;
+    /** Messages committed together at most: their fsyncs side by side, one qmail-clean exchange. */
+    static final int BATCH = 64;
     /** Threads that fsync a batch's files and directories concurrently. */
     private static final int FSYNC_THREADS = 16;
     private static final ExecutorService FSYNC = Executors.newFixedThreadPool(FSYNC_THREADS, r -> {
@@ -63,7 +74,6 @@ final class Commits {
         final Todo.Prepared prepared;
         long since; // System.nanoTime() when held (or when released again)
         State state = State.HELD;
-        TimeoutTimer.Timeout timeout;
 
         Held(Todo.Prepared prepared, long since) {
             this.prepared = prepared;
@@ -78,8 +88,18 @@ final class Commits {
     private final long holdNanos;
     private final TimeoutTimer timer = TimeoutTimer.start("qmail-send commit");
     private final ConcurrentHashMap<Long, Held> held = new ConcurrentHashMap<>();
-    /** One commit at a time: the timer's and the stop's. */
+    /** One commit at a time: the timer's, the todo thread's and the stop's. */
     private final Object committing = new Object();
+    /**
+     * The look at the held messages armed on the timer: one for all of them, not one per message (a
+     * queue of 100,000 after a restart would otherwise look at every message once per message). A
+     * look wanted earlier than the armed one is armed as well; the later one then finds little to do.
+     */
+    private final Object look = new Object();
+    private boolean lookArmed; // guarded by look
+    private long lookAt; // System.nanoTime() of the armed look; guarded by look
+    /** {@link #MAX_HELD}; smaller in tests. */
+    int maxHeld = MAX_HELD;
 
     Commits(QueueLayout queue, Cleaner cleaner, Log log, BlockingQueue<Event> events) {
         this(queue, cleaner, log, events, HOLD_MILLIS);
@@ -101,16 +121,23 @@ final class Commits {
 
     /** Message {@code p} is preprocessed and about to be delivered; committed unless finished in the hold. */
     void hold(Todo.Prepared p) {
-        Held h = new Held(p, System.nanoTime());
-        held.put(p.id(), h);
-        arm(h, holdNanos);
+        held.put(p.id(), new Held(p, System.nanoTime()));
+        armLook(holdNanos);
     }
 
-    private void arm(Held h, long nanos) {
-        TimeoutTimer.Timeout t = timer.arm(nanos, TimeUnit.NANOSECONDS, this::commitDue);
-        synchronized (h) {
-            h.timeout = t;
+    /** True when no more messages should be held now ({@link #MAX_HELD}). */
+    boolean full() {
+        return held.size() >= maxHeld;
+    }
+
+    private void armLook(long nanos) {
+        long at = System.nanoTime() + nanos;
+        synchronized (look) {
+            if (lookArmed && lookAt - at <= 0) return;
+            lookArmed = true;
+            lookAt = at;
         }
+        timer.arm(nanos, TimeUnit.NANOSECONDS, this::commitDue);
     }
 
     /**
@@ -125,7 +152,6 @@ final class Commits {
             while (h.state == State.COMMITTING) h.wait();
             if (h.state == State.COMMITTED) return false;
             h.state = State.FINISHING;
-            if (h.timeout != null) h.timeout.cancel();
             return true;
         }
     }
@@ -144,7 +170,7 @@ final class Commits {
             h.state = State.HELD;
             h.since = System.nanoTime() - holdNanos;
         }
-        arm(h, 0);
+        armLook(0);
     }
 
     /** Messages held now. */
@@ -159,40 +185,68 @@ final class Commits {
     }
 
     /**
-     * The todo thread's, for messages of several recipients, before it posts them: committed now, as
-     * qmail does, so that a crash after some of their deliveries does not repeat those. One that
-     * cannot be committed stays held (and is tried again later).
+     * The todo thread's, before it posts them: messages of several recipients, so that a crash after
+     * some of their deliveries does not repeat those, and any while the hold is {@link #full}, are
+     * committed now, as qmail does. One that cannot be committed stays held (tried again later).
      */
     void commitNow(Set<Long> ids) {
         commit(h -> ids.contains(h.prepared.id()));
     }
 
-    /** The timer's task: every message held for {@link #HOLD_MILLIS} or longer. */
+    /**
+     * The timer's task: every message held for {@link #HOLD_MILLIS} or longer is committed, then the
+     * next look is armed for the earliest of the others.
+     */
     void commitDue() {
+        synchronized (look) {
+            lookArmed = false;
+        }
         long now = System.nanoTime();
         commit(h -> now - h.since >= holdNanos);
+        long next = Long.MAX_VALUE;
+        for (Held h : held.values()) {
+            synchronized (h) {
+                if (h.state == State.HELD) next = Math.min(next, h.since + holdNanos - now);
+            }
+        }
+        if (next != Long.MAX_VALUE) armLook(Math.max(0, next));
     }
 
+    /**
+     * Commits the held messages that {@code due} picks, {@link #BATCH} at a time; each is tried once
+     * (one that fails is held again, and looked at again later).
+     */
     private void commit(Predicate<Held> due) {
         synchronized (committing) {
-            List<Held> batch = new ArrayList<>();
-            for (Held h : held.values()) {
-                synchronized (h) {
-                    if (h.state == State.HELD && due.test(h)) {
-                        h.state = State.COMMITTING;
-                        batch.add(h);
+            Set<Held> tried = Collections.newSetFromMap(new IdentityHashMap<>());
+            List<Held> batch = new ArrayList<>(BATCH);
+            do {
+                batch.clear();
+                for (Held h : held.values()) {
+                    if (tried.contains(h)) continue;
+                    synchronized (h) {
+                        if (h.state == State.HELD && due.test(h)) {
+                            h.state = State.COMMITTING;
+                            batch.add(h);
+                            tried.add(h);
+                        }
                     }
+                    if (batch.size() == BATCH) break;
                 }
-            }
-            if (batch.isEmpty()) return;
-            boolean[] committed = new boolean[batch.size()];
-            try {
-                commit(batch, committed);
-            } catch (Cleaner.Lost e) {
-                events.add(new Event.CleanLost());
-            } finally {
-                for (int i = 0; i < batch.size(); i++) settle(batch.get(i), committed[i]);
-            }
+                commitBatch(batch);
+            } while (batch.size() == BATCH);
+        }
+    }
+
+    private void commitBatch(List<Held> batch) {
+        if (batch.isEmpty()) return;
+        boolean[] committed = new boolean[batch.size()];
+        try {
+            commit(batch, committed);
+        } catch (Cleaner.Lost e) {
+            events.add(new Event.CleanLost());
+        } finally {
+            for (int i = 0; i < batch.size(); i++) settle(batch.get(i), committed[i]);
         }
     }
 
@@ -204,12 +258,12 @@ final class Commits {
                 h.state = State.COMMITTED;
                 held.remove(id);
             } else {
+                // tried again after qmail's pause for system failures (the next look finds it due then)
                 h.state = State.HELD;
                 h.since = System.nanoTime() + TimeUnit.SECONDS.toNanos(Send.SLEEP_SYSFAIL) - holdNanos;
             }
             h.notifyAll();
         }
-        if (!committed) arm(h, TimeUnit.SECONDS.toNanos(Send.SLEEP_SYSFAIL));
     }
 
     /**

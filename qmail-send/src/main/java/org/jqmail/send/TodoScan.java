@@ -32,8 +32,7 @@ final class TodoScan implements Runnable {
     static final long SLEEP_TODO = 1500;
     /** How often the alarm thread looks whether lock/trigger is still the FIFO held open (one stat). */
     static final long CHECK_TRIGGER_SECONDS = 60;
-    /** Messages of several recipients committed together at most, and for at most this long. */
-    static final int BATCH = 64;
+    /** How long the todo thread gathers messages it commits itself before it commits them. */
     static final long BATCH_MILLIS = 20;
 
     private final QueueLayout queue;
@@ -181,8 +180,9 @@ final class TodoScan implements Runnable {
 
     /**
      * One pass over todo/: each message not held already is preprocessed, held ({@link Commits}) and
-     * posted to the loop, which delivers it at once. Messages of several recipients are committed
-     * first, in batches of up to {@link #BATCH} or {@link #BATCH_MILLIS}, and posted after.
+     * posted to the loop, which delivers it at once. Messages of several recipients, and any while
+     * the deliveries are behind ({@link Commits#full}), are committed first, in batches of up to
+     * {@link Commits#BATCH} or {@link #BATCH_MILLIS}, and posted after.
      */
     void scan() {
         List<Todo.Prepared> batch = new ArrayList<>();
@@ -194,14 +194,15 @@ final class TodoScan implements Runnable {
                 if (id <= 0 || commits.holds(id)) continue;
                 Todo.Prepared prepared = todo.prepare(id);
                 if (prepared == null) continue;
+                boolean full = commits.full();
                 commits.hold(prepared); // before the loop can finish it: the finisher claims it from there
-                if (prepared.recipients() <= 1) {
+                if (prepared.recipients() <= 1 && !full) {
                     post(prepared);
                     continue;
                 }
                 if (batch.isEmpty()) started = System.nanoTime();
                 batch.add(prepared);
-                if (batch.size() >= BATCH || System.nanoTime() - started > BATCH_MILLIS * 1_000_000) {
+                if (batch.size() >= Commits.BATCH || System.nanoTime() - started > BATCH_MILLIS * 1_000_000) {
                     commitAndPost(batch);
                 }
             }

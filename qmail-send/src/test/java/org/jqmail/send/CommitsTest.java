@@ -99,6 +99,35 @@ class CommitsTest {
     }
 
     @Test
+    void manyHeldMessagesAreAllCommittedInBatchesAfterTheHold() throws Exception {
+        List<Long> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 3 * Commits.BATCH + 5; i++) ids.add(q.inject("s@x", List.of("r" + i + "@example.com"), "m"));
+        Commits commits = new Commits(q.layout, new FakeClean(q.layout).cleaner(), log, events, 100);
+        scan(commits).scan();
+        assertEquals(ids.size(), events.size());
+        await("every todo/N committed", () -> commits.held() == 0);
+        for (long n : ids) {
+            assertFalse(Files.exists(q.layout.todo(n)));
+            assertTrue(Files.exists(q.layout.local(n)));
+        }
+    }
+
+    @Test
+    void onceTheHoldIsFullTheNextMessagesAreCommittedBeforeTheyArePosted() throws Exception {
+        long a = q.inject("s@x", List.of("a@example.com"), "1");
+        Commits commits = new Commits(q.layout, new FakeClean(q.layout).cleaner(), log, events, FOREVER);
+        commits.maxHeld = 1;
+        scan(commits).scan();
+        long b = q.inject("s@x", List.of("b@example.com"), "2");
+        scan(commits).scan();
+        assertEquals(List.of(new Event.Preprocessed(a, true, false), new Event.Preprocessed(b, true, false)),
+            List.copyOf(events));
+        assertTrue(Files.exists(q.layout.todo(a)), "held");
+        assertFalse(Files.exists(q.layout.todo(b)), "committed: the hold was full");
+        assertEquals(1, commits.held());
+    }
+
+    @Test
     void aHeldMessageIsNotPreprocessedAgain() throws Exception {
         long n = q.inject("s@x", List.of("a@example.com"), "1");
         Commits commits = new Commits(q.layout, new FakeClean(q.layout).cleaner(), log, events, FOREVER);
@@ -185,5 +214,22 @@ class CommitsTest {
         commits.released(n);
         await("the commit after the release", () -> !Files.exists(q.layout.todo(n)));
         assertEquals(0, commits.held());
+    }
+
+    /** A failed commit is tried again after qmail's 30 s pause; the look armed for it must not wait the next one. */
+    @Test
+    void aFailedCommitsLongRetryDoesNotDelayTheNextMessagesCommit() throws Exception {
+        FakeClean clean = new FakeClean(q.layout);
+        clean.refusals = 1;
+        Commits commits = new Commits(q.layout, clean.cleaner(), log, events, 100);
+        long a = q.inject("s@x", List.of("a@example.com"), "1");
+        scan(commits).scan();
+        await("the refused commit", () -> clean.refusals == 0 && commits.held() == 1);
+        Thread.sleep(50); // the refused one settled: its retry (30 s later) is the look armed now
+        long b = q.inject("s@x", List.of("b@example.com"), "2");
+        scan(commits).scan();
+        await("the next message's commit after its hold", () -> !Files.exists(q.layout.todo(b)));
+        assertTrue(Files.exists(q.layout.todo(a)), "the refused one waits for its retry");
+        assertEquals(1, commits.held());
     }
 }

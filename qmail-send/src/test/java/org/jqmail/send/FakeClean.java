@@ -14,6 +14,8 @@ final class FakeClean {
     private final ArrayDeque<Integer> answers = new ArrayDeque<>();
     private final ByteArrayOutputStream request = new ByteArrayOutputStream();
     private final java.util.concurrent.CountDownLatch gate;
+    /** Requests answered '!' (nothing removed) before the others are done: a qmail-clean that fails. */
+    volatile int refusals;
 
     FakeClean(QueueLayout q) {
         this(q, new java.util.concurrent.CountDownLatch(0));
@@ -36,6 +38,13 @@ final class FakeClean {
                 String r = request.toString(java.nio.charset.StandardCharsets.US_ASCII);
                 request.reset();
                 long id = Long.parseLong(r.substring(5));
+                if (refusals > 0) {
+                    refusals--;
+                    synchronized (answers) {
+                        answers.add((int) '!');
+                    }
+                    return;
+                }
                 Files.deleteIfExists(q.intd(id));
                 Files.deleteIfExists(r.startsWith("todo/") ? q.todo(id) : q.mess(id));
                 synchronized (answers) {

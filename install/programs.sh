@@ -1,7 +1,8 @@
 # Sourced by setup: installs every program that a module declares in src/main/install/programs.
-# A line there is `NAME MAIN-CLASS MODE [daemon]`: MODE is the octal mode of bin/NAME (owner root,
-# group qmail, as qmail's hier.c), or `shim` for qmail-queue's setuid shim; `daemon` marks a
-# long-running program (its own heap sizes, below). Nothing here names a program: a new module
+# A line there is `NAME MAIN-CLASS MODE [daemon|interpreted]`: MODE is the octal mode of bin/NAME
+# (owner root, group qmail, as qmail's hier.c), or `shim` for qmail-queue's setuid shim; `daemon`
+# marks a long-running program (its own heap sizes, below), `interpreted` one that runs without a
+# JIT compiler (below). Nothing here names a program: a new module
 # with a programs file is installed without editing this file.
 
 # JVM flags of every launcher (DESIGN.md "Start-up cost is the performance budget"). The two -Xlog
@@ -19,7 +20,16 @@
 # useNativeAccessorOnly (one-message programs): core reflection's first call spins method-handle
 # classes at run time (JEP 416), which no AOT cache holds; the JDK's SecureRandom lookup, which every
 # Unix-domain socket's first use runs, took 10 ms with them and 7 without (measured, docs/DECISIONS.md).
-SHORT_FLAGS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmn8m -XX:-UsePerfData -Xlog:aot=off -Xlog:cds=off -Djdk.reflect.useNativeAccessorOnly=true"
+# java.nio.channels.spi.SelectorProvider (one-message programs): the first socket channel looks its
+# provider up as a service on the class path, opening every jar that the AOT cache had kept closed
+# (~2 ms of sendmail's ~40); the property names the JDK's own default (Linux: epoll), a public class
+# that the lookup instantiates itself, so the jars stay closed. Documented in SelectorProvider.provider().
+SHORT_FLAGS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmn8m -XX:-UsePerfData -Xlog:aot=off -Xlog:cds=off -Djdk.reflect.useNativeAccessorOnly=true -Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.EPollSelectorProvider"
+# interpreted (sendmail, qmail-inject): one message per run whose body is copied in bulk, so the
+# interpreter alone is faster than C1 with its compiler thread, set-up and compilations: sendmail
+# 43 -> 40 ms (p50 of 60, alternating). A header of 900 KB costs 100-140 ms instead of 55-85: the
+# header is parsed byte by byte (docs/DECISIONS.md, "sendmail without a JIT").
+INTERPRETED_FLAGS=${SHORT_FLAGS/-XX:TieredStopAtLevel=1/-Xint}
 DAEMON_FLAGS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms32m -Xmn16m -XX:-UsePerfData -Xlog:aot=off -Xlog:cds=off"
 # jnr-posix (long-running programs) uses sun.misc.Unsafe; FFM (qmail-queue's client) needs native access.
 NATIVE_FLAGS="--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED"
@@ -79,6 +89,7 @@ classpath_of() {  # module root: the module's jar, then its runtime dependencies
 java_command() {  # name main kind classpath root aotflag: one line of words
   local flags=$SHORT_FLAGS
   [ "$3" = daemon ] && flags=$DAEMON_FLAGS
+  [ "$3" = interpreted ] && flags=$INTERPRETED_FLAGS
   echo "$JAVA_HOME/bin/java $flags $NATIVE_FLAGS $6 -Djqmail.root=$5 -cp $4 $2"
 }
 

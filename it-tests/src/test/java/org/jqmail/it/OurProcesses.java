@@ -40,7 +40,7 @@ final class OurProcesses {
                 Path programs = m.resolve("src/main/install/programs");
                 if (!Files.isRegularFile(programs)) continue;
                 for (String line : Files.readAllLines(programs)) {
-                    String[] w = line.trim().split("\\s+"); // NAME MAIN-CLASS MODE [daemon]
+                    String[] w = line.trim().split("\\s+"); // NAME MAIN-CLASS MODE [daemon|interpreted]
                     if (w.length >= 2 && !w[0].startsWith("#")) declared.put(w[0], w[1]);
                 }
             }

@@ -92,12 +92,16 @@ final class Commits {
     private final Object committing = new Object();
     /**
      * The look at the held messages armed on the timer: one for all of them, not one per message (a
-     * queue of 100,000 after a restart would otherwise look at every message once per message). A
-     * look wanted earlier than the armed one is armed as well; the later one then finds little to do.
+     * queue of 100,000 after a restart would otherwise look at every message once per message). The
+     * current look, when it has committed what is due, arms the next for the earliest message still
+     * held. A look wanted earlier than the current one (a release, or a hold while the current one
+     * waits out a failed commit's pause) becomes the current one; the one it replaces still commits
+     * what is due when its time comes, but arms nothing, so no more than two are ever armed.
      */
     private final Object look = new Object();
-    private boolean lookArmed; // guarded by look
-    private long lookAt; // System.nanoTime() of the armed look; guarded by look
+    private long lookNumber; // the current look's; guarded by look
+    private boolean lookArmed; // the current look is armed or running; guarded by look
+    private long lookAt; // its System.nanoTime(); guarded by look
     /** {@link #MAX_HELD}; smaller in tests. */
     int maxHeld = MAX_HELD;
 
@@ -132,12 +136,15 @@ final class Commits {
 
     private void armLook(long nanos) {
         long at = System.nanoTime() + nanos;
+        long number;
         synchronized (look) {
+            // the current look comes first (or is running: it arms the next after its commit)
             if (lookArmed && lookAt - at <= 0) return;
+            number = ++lookNumber;
             lookArmed = true;
             lookAt = at;
         }
-        timer.arm(nanos, TimeUnit.NANOSECONDS, this::commitDue);
+        timer.arm(nanos, TimeUnit.NANOSECONDS, () -> commitDue(number));
     }
 
     /**
@@ -194,15 +201,26 @@ final class Commits {
     }
 
     /**
-     * The timer's task: every message held for {@link #HOLD_MILLIS} or longer is committed, then the
-     * next look is armed for the earliest of the others.
+     * The timer's task, look {@code number}: every message held for {@link #HOLD_MILLIS} or longer is
+     * committed; then, if it is still the current look, the next is armed for the earliest of the
+     * others. A message held while this look ran found it armed and armed nothing: it is among those
+     * looked at here, as its hold came before this look let go.
      */
-    void commitDue() {
+    private void commitDue(long number) {
+        long now = System.nanoTime();
+        try {
+            commit(h -> now - h.since >= holdNanos);
+        } finally {
+            armNextLook(number);
+        }
+    }
+
+    private void armNextLook(long number) {
         synchronized (look) {
+            if (number != lookNumber) return; // an earlier look replaced this one: that one arms the next
             lookArmed = false;
         }
         long now = System.nanoTime();
-        commit(h -> now - h.since >= holdNanos);
         long next = Long.MAX_VALUE;
         for (Held h : held.values()) {
             synchronized (h) {
@@ -210,6 +228,11 @@ final class Commits {
             }
         }
         if (next != Long.MAX_VALUE) armLook(Math.max(0, next));
+    }
+
+    /** Looks armed on the timer and not yet run, for tests: one, or two while one replaces another. */
+    int looksArmed() {
+        return timer.armed();
     }
 
     /**

@@ -232,4 +232,28 @@ class CommitsTest {
         assertTrue(Files.exists(q.layout.todo(a)), "the refused one waits for its retry");
         assertEquals(1, commits.held());
     }
+
+    /**
+     * Messages held while looks run, commits slow: one look is armed at a time (two while one
+     * replaces another). bench/queue-growth found 9,600 armed after 30 s when a message held while a
+     * look committed armed one more each time, and each of those armed its own next.
+     */
+    @Test
+    void holdsWhileLooksRunKeepOneLookArmed() throws Exception {
+        FakeClean clean = new FakeClean(q.layout);
+        clean.answerMillis = 2;
+        Commits commits = new Commits(q.layout, clean.cleaner(), log, events, 200);
+        TodoScan scan = scan(commits);
+        int most = 0;
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        for (int i = 0; System.nanoTime() < end; i++) {
+            q.inject("s@x", List.of("r" + i + "@example.com"), "m");
+            scan.scan();
+            most = Math.max(most, commits.looksArmed());
+            Thread.sleep(1);
+        }
+        await("every message committed", () -> commits.held() == 0);
+        assertTrue(most <= 2, "looks armed at most: " + most);
+        await("no look left armed", () -> commits.looksArmed() == 0);
+    }
 }

@@ -16,6 +16,8 @@ final class FakeClean {
     private final java.util.concurrent.CountDownLatch gate;
     /** Requests answered '!' (nothing removed) before the others are done: a qmail-clean that fails. */
     volatile int refusals;
+    /** How long each answer takes: a qmail-clean on a busy disk. */
+    volatile long answerMillis;
 
     FakeClean(QueueLayout q) {
         this(q, new java.util.concurrent.CountDownLatch(0));
@@ -57,6 +59,7 @@ final class FakeClean {
             public int read() throws IOException {
                 try {
                     gate.await();
+                    if (answerMillis > 0) Thread.sleep(answerMillis);
                 } catch (InterruptedException e) {
                     throw new java.io.InterruptedIOException();
                 }

@@ -9,7 +9,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,6 +52,11 @@ class CommitsTest {
         return logged.toString(StandardCharsets.ISO_8859_1);
     }
 
+    /** Commits with a qmail-clean that answers at once, holding for {@code holdMillis}. */
+    Commits commits(long holdMillis) {
+        return new Commits(q.layout, new FakeClean(q.layout).cleaner(), log, events, holdMillis);
+    }
+
     TodoScan scan(Commits commits) {
         return new TodoScan(q.layout, todo, commits, log, events);
     }
@@ -69,7 +76,7 @@ class CommitsTest {
     @Test
     void aScanPostsAOneRecipientMessageAtOnceAndKeepsTodoUntilTheHoldEnds() throws Exception {
         long n = q.inject("s@x", List.of("b@elsewhere.org"), "1");
-        Commits commits = new Commits(q.layout, new FakeClean(q.layout).cleaner(), log, events, 200);
+        Commits commits = commits(200);
         scan(commits).scan();
         assertEquals(new Event.Preprocessed(n, false, true), events.poll());
         assertTrue(Files.exists(q.layout.todo(n)), "held: todo/N is still the message's durable record");
@@ -87,10 +94,10 @@ class CommitsTest {
     void aMessageOfSeveralRecipientsIsCommittedBeforeItIsPosted() throws Exception {
         long n = q.inject("s@x", List.of("a@example.com", "b@elsewhere.org"), "1");
         long one = q.inject("s@x", List.of("c@example.com"), "2");
-        Commits commits = new Commits(q.layout, new FakeClean(q.layout).cleaner(), log, events, FOREVER);
+        Commits commits = commits(FOREVER);
         scan(commits).scan();
-        assertEquals(java.util.Set.of(new Event.Preprocessed(n, true, true), new Event.Preprocessed(one, true, false)),
-            java.util.Set.copyOf(events));
+        assertEquals(Set.of(new Event.Preprocessed(n, true, true), new Event.Preprocessed(one, true, false)),
+            Set.copyOf(events));
         assertFalse(Files.exists(q.layout.todo(n)), "committed");
         assertEquals("Ta@example.com\0", q.text(q.layout.local(n)));
         assertEquals("Tb@elsewhere.org\0", q.text(q.layout.remote(n)));
@@ -100,9 +107,9 @@ class CommitsTest {
 
     @Test
     void manyHeldMessagesAreAllCommittedInBatchesAfterTheHold() throws Exception {
-        List<Long> ids = new java.util.ArrayList<>();
+        List<Long> ids = new ArrayList<>();
         for (int i = 0; i < 3 * Commits.BATCH + 5; i++) ids.add(q.inject("s@x", List.of("r" + i + "@example.com"), "m"));
-        Commits commits = new Commits(q.layout, new FakeClean(q.layout).cleaner(), log, events, 100);
+        Commits commits = commits(100);
         scan(commits).scan();
         assertEquals(ids.size(), events.size());
         await("every todo/N committed", () -> commits.held() == 0);
@@ -115,7 +122,7 @@ class CommitsTest {
     @Test
     void onceTheHoldIsFullTheNextMessagesAreCommittedBeforeTheyArePosted() throws Exception {
         long a = q.inject("s@x", List.of("a@example.com"), "1");
-        Commits commits = new Commits(q.layout, new FakeClean(q.layout).cleaner(), log, events, FOREVER);
+        Commits commits = commits(FOREVER);
         commits.maxHeld = 1;
         scan(commits).scan();
         long b = q.inject("s@x", List.of("b@example.com"), "2");
@@ -130,7 +137,7 @@ class CommitsTest {
     @Test
     void aHeldMessageIsNotPreprocessedAgain() throws Exception {
         long n = q.inject("s@x", List.of("a@example.com"), "1");
-        Commits commits = new Commits(q.layout, new FakeClean(q.layout).cleaner(), log, events, FOREVER);
+        Commits commits = commits(FOREVER);
         TodoScan scan = scan(commits);
         scan.scan();
         scan.scan();
@@ -157,7 +164,7 @@ class CommitsTest {
     void aStopCommitsEveryHeldMessage() throws Exception {
         long a = q.inject("s@x", List.of("a@example.com"), "1");
         long b = q.inject("s@x", List.of("b@elsewhere.org"), "2");
-        Commits commits = new Commits(q.layout, new FakeClean(q.layout).cleaner(), log, events, FOREVER);
+        Commits commits = commits(FOREVER);
         scan(commits).scan();
         assertEquals(2, commits.held());
         commits.stop();
@@ -171,7 +178,7 @@ class CommitsTest {
     @Test
     void aChannelFileRemovedBeforeTheCommitIsNoTrouble() throws Exception {
         long n = q.inject("s@x", List.of("b@elsewhere.org"), "1");
-        Commits commits = new Commits(q.layout, new FakeClean(q.layout).cleaner(), log, events, FOREVER);
+        Commits commits = commits(FOREVER);
         scan(commits).scan();
         Files.delete(q.layout.remote(n)); // delivered; the finisher has not come to it yet
         commits.stop();
@@ -206,7 +213,7 @@ class CommitsTest {
     @Test
     void aReleasedClaimIsCommittedAtTheNextLook() throws Exception {
         long n = q.inject("s@x", List.of("a@example.com"), "1");
-        Commits commits = new Commits(q.layout, new FakeClean(q.layout).cleaner(), log, events, 100);
+        Commits commits = commits(100);
         scan(commits).scan();
         assertTrue(commits.claim(n));
         Thread.sleep(300); // longer than the hold: claimed, so not committed

@@ -20,11 +20,19 @@
 # useNativeAccessorOnly (one-message programs): core reflection's first call spins method-handle
 # classes at run time (JEP 416), which no AOT cache holds; the JDK's SecureRandom lookup, which every
 # Unix-domain socket's first use runs, took 10 ms with them and 7 without (measured, docs/DECISIONS.md).
+SHORT_FLAGS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmn8m -XX:-UsePerfData -Xlog:aot=off -Xlog:cds=off -Djdk.reflect.useNativeAccessorOnly=true"
 # java.nio.channels.spi.SelectorProvider (one-message programs): the first socket channel looks its
 # provider up as a service on the class path, opening every jar that the AOT cache had kept closed
 # (~2 ms of sendmail's ~40); the property names the JDK's own default (Linux: epoll), a public class
 # that the lookup instantiates itself, so the jars stay closed. Documented in SelectorProvider.provider().
-SHORT_FLAGS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmn8m -XX:-UsePerfData -Xlog:aot=off -Xlog:cds=off -Djdk.reflect.useNativeAccessorOnly=true -Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.EPollSelectorProvider"
+# Named only when the JDK has that class: a name it lacks would make every first socket channel fail.
+SELECTOR_PROVIDER=sun.nio.ch.EPollSelectorProvider
+selector_provider_flag() {  # prints the -D flag, or nothing when $JAVA_HOME has no such class
+  if "$JAVA_HOME/bin/jimage" list --include "regex:.*/${SELECTOR_PROVIDER//.//}\\.class" \
+      "$JAVA_HOME/lib/modules" 2>/dev/null | grep -q "${SELECTOR_PROVIDER##*.}"; then
+    echo "-Djava.nio.channels.spi.SelectorProvider=$SELECTOR_PROVIDER"
+  fi
+}
 # interpreted (sendmail, qmail-inject): one message per run whose body is copied in bulk, so the
 # interpreter alone is faster than C1 with its compiler thread, set-up and compilations: sendmail
 # 43 -> 40 ms (p50 of 60, alternating). A header of 900 KB costs 100-140 ms instead of 55-85: the
@@ -90,6 +98,7 @@ java_command() {  # name main kind classpath root aotflag: one line of words
   local flags=$SHORT_FLAGS
   [ "$3" = daemon ] && flags=$DAEMON_FLAGS
   [ "$3" = interpreted ] && flags=$INTERPRETED_FLAGS
+  [ "$3" = daemon ] || flags="$flags${SELECTOR_FLAG:+ $SELECTOR_FLAG}"
   echo "$JAVA_HOME/bin/java $flags $NATIVE_FLAGS $6 -Djqmail.root=$5 -cp $4 $2"
 }
 
@@ -194,6 +203,7 @@ declared_programs() {  # src
 install_programs() {  # src root
   local src=$1 root=$2 m name main mode kind cp scratch aotflag running=0 max
   install_jars "$src" "$root"
+  SELECTOR_FLAG=$(selector_provider_flag)
   scratch=$(mktemp -d)
   make_tree "$scratch" >/dev/null
   cp -p "$root"/control/* "$scratch/control/" 2>/dev/null || true

@@ -95,10 +95,12 @@ classpath_of() {  # module root: the module's jar, then its runtime dependencies
 }
 
 java_command() {  # name main kind classpath root aotflag: one line of words
-  local flags=$SHORT_FLAGS
-  [ "$3" = daemon ] && flags=$DAEMON_FLAGS
-  [ "$3" = interpreted ] && flags=$INTERPRETED_FLAGS
-  [ "$3" = daemon ] || flags="$flags${SELECTOR_FLAG:+ $SELECTOR_FLAG}"
+  local flags
+  case $3 in
+    daemon) flags=$DAEMON_FLAGS ;;
+    interpreted) flags="$INTERPRETED_FLAGS${SELECTOR_FLAG:+ $SELECTOR_FLAG}" ;;
+    *) flags="$SHORT_FLAGS${SELECTOR_FLAG:+ $SELECTOR_FLAG}" ;;
+  esac
   echo "$JAVA_HOME/bin/java $flags $NATIVE_FLAGS $6 -Djqmail.root=$5 -cp $4 $2"
 }
 
@@ -203,7 +205,7 @@ declared_programs() {  # src
 install_programs() {  # src root
   local src=$1 root=$2 m name main mode kind cp scratch aotflag running=0 max
   install_jars "$src" "$root"
-  SELECTOR_FLAG=$(selector_provider_flag)
+  SELECTOR_FLAG=$(selector_provider_flag) # java_command's, once per install
   scratch=$(mktemp -d)
   make_tree "$scratch" >/dev/null
   cp -p "$root"/control/* "$scratch/control/" 2>/dev/null || true

@@ -3,8 +3,6 @@ package org.jqmail.send;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -236,28 +234,29 @@ final class Commits {
     }
 
     /**
-     * Commits the held messages that {@code due} picks, {@link #BATCH} at a time; each is tried once
-     * (one that fails is held again, and looked at again later).
+     * Commits the held messages that {@code due} picks, {@link #BATCH} at a time, each tried once (one
+     * that fails is held again, and looked at again later). One claimed by the finisher meanwhile is
+     * left to it.
      */
     private void commit(Predicate<Held> due) {
         synchronized (committing) {
-            Set<Held> tried = Collections.newSetFromMap(new IdentityHashMap<>());
-            List<Held> batch = new ArrayList<>(BATCH);
-            do {
-                batch.clear();
-                for (Held h : held.values()) {
-                    if (tried.contains(h)) continue;
+            List<Held> picked = new ArrayList<>();
+            for (Held h : held.values()) {
+                synchronized (h) {
+                    if (h.state == State.HELD && due.test(h)) picked.add(h);
+                }
+            }
+            for (int from = 0; from < picked.size(); from += BATCH) {
+                List<Held> batch = new ArrayList<>(BATCH);
+                for (Held h : picked.subList(from, Math.min(from + BATCH, picked.size()))) {
                     synchronized (h) {
-                        if (h.state == State.HELD && due.test(h)) {
-                            h.state = State.COMMITTING;
-                            batch.add(h);
-                            tried.add(h);
-                        }
+                        if (h.state != State.HELD) continue;
+                        h.state = State.COMMITTING;
+                        batch.add(h);
                     }
-                    if (batch.size() == BATCH) break;
                 }
                 commitBatch(batch);
-            } while (batch.size() == BATCH);
+            }
         }
     }
 

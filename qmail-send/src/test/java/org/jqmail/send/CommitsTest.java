@@ -54,7 +54,11 @@ class CommitsTest {
 
     /** Commits with a qmail-clean that answers at once, holding for {@code holdMillis}. */
     Commits commits(long holdMillis) {
-        return new Commits(q.layout, new FakeClean(q.layout).cleaner(), log, events, holdMillis);
+        return commits(new FakeClean(q.layout), holdMillis);
+    }
+
+    Commits commits(FakeClean clean, long holdMillis) {
+        return new Commits(q.layout, clean.cleaner(), log, events, holdMillis);
     }
 
     TodoScan scan(Commits commits) {
@@ -228,7 +232,7 @@ class CommitsTest {
     void aFailedCommitsLongRetryDoesNotDelayTheNextMessagesCommit() throws Exception {
         FakeClean clean = new FakeClean(q.layout);
         clean.refusals = 1;
-        Commits commits = new Commits(q.layout, clean.cleaner(), log, events, 100);
+        Commits commits = commits(clean, 100);
         long a = q.inject("s@x", List.of("a@example.com"), "1");
         scan(commits).scan();
         await("the refused commit", () -> clean.refusals == 0 && commits.held() == 1);
@@ -249,7 +253,7 @@ class CommitsTest {
     void holdsWhileLooksRunKeepOneLookArmed() throws Exception {
         FakeClean clean = new FakeClean(q.layout);
         clean.answerMillis = 2;
-        Commits commits = new Commits(q.layout, clean.cleaner(), log, events, 200);
+        Commits commits = commits(clean, 200);
         TodoScan scan = scan(commits);
         int most = 0;
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
